@@ -1,0 +1,57 @@
+# The tracker's interface: make install | seed | run | test | bench
+# DATABASE_URL selects PostgreSQL (postgres://user@host:port/name); SQLite db.sqlite3 otherwise.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+
+# Development defaults for the commands that serve or seed; production sets its own environment.
+DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+
+.PHONY: install seed run test lint migrations-check pytest bench clean chromium
+
+install: $(STAMP) node_modules/.installed locale/nl/LC_MESSAGES/django.mo chromium
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+locale/nl/LC_MESSAGES/django.mo: locale/nl/LC_MESSAGES/django.po $(STAMP)
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+# Browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+seed: install
+	$(DEV_ENV) $(MANAGE) migrate --noinput -v 0
+	$(DEV_ENV) $(MANAGE) seed
+	@if [ "$${DJANGO_DEBUG:-1}" = "1" ]; then $(DEV_ENV) $(MANAGE) create_demo_users; fi
+
+run: seed
+	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+migrations-check: install
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+pytest: install
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint migrations-check pytest
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

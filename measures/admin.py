@@ -1,0 +1,147 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import models
+
+
+@admin.register(models.Theme)
+class ThemeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "order"]
+    search_fields = ["name", "name_en", "code"]
+
+
+@admin.register(models.Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "abbreviation", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "abbreviation"]
+    list_select_related = ["parent"]
+
+
+@admin.register(models.Country)
+class CountryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "name_en", "code"]
+
+
+@admin.register(models.Profile)
+class ProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "organisation"]
+
+
+class ActionLineInline(admin.TabularInline):
+    model = models.ActionLine
+    extra = 0
+
+
+@admin.register(models.Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "owner", "start", "end"]
+    list_filter = ["kind", "themes", "owner"]
+    search_fields = ["title", "short_title", "description", "source_reference"]
+    list_select_related = ["owner"]
+    filter_horizontal = ["themes"]
+    inlines = [ActionLineInline]
+
+
+@admin.register(models.ActionLine)
+class ActionLineAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "plan", "order"]
+    list_filter = ["plan"]
+    search_fields = ["name"]
+    list_select_related = ["plan"]
+
+
+class ProgressUpdateInline(admin.StackedInline):
+    model = models.ProgressUpdate
+    extra = 0
+    fields = ["date", "status", "text", "next_steps", "include_in_letter", "state"]
+    readonly_fields = ["state"]
+    show_change_link = True
+
+
+@admin.register(models.Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "code", "plan", "action_line", "theme", "owner", "status", "due_date"]
+    list_filter = ["status", "theme", "plan", "action_line", "owner", "visibility"]
+    search_fields = ["title", "description", "code", "source_reference"]
+    list_select_related = ["plan", "action_line", "theme", "owner"]
+    autocomplete_fields = ["owner", "funder", "responsible", "parent"]
+    filter_horizontal = ["partners", "countries"]
+    date_hierarchy = "due_date"
+    inlines = [ProgressUpdateInline]
+
+
+@admin.register(models.ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "date", "author", "author_organisation", "status", "state"]
+    list_filter = ["state", "status", "include_in_letter", "visibility", "author_organisation"]
+    search_fields = ["text", "next_steps", "measure__title"]
+    list_select_related = ["measure", "author", "author_organisation"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["measure"]
+    actions = ["approve_selected"]
+
+    @admin.action(description=_("Approve the selected updates for the letter"))
+    def approve_selected(self, request, queryset):
+        approved = 0
+        for update in queryset.filter(state=models.UpdateState.DRAFT):
+            update.approve(by=request.user)
+            approved += 1
+        self.message_user(request, _("%(n)d updates approved.") % {"n": approved})
+
+
+class CommitmentLinkInline(admin.TabularInline):
+    model = models.CommitmentLink
+    fk_name = "source"
+    extra = 0
+    autocomplete_fields = ["target"]
+
+
+@admin.register(models.Commitment)
+class CommitmentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "made_on", "due_date", "status", "fulfilled_by"]
+    list_filter = ["kind", "status", "made_at_kind"]
+    search_fields = ["number", "title", "text", "made_at", "kamerstuk"]
+    list_select_related = ["fulfilled_by"]
+    filter_horizontal = ["measures"]
+    inlines = [CommitmentLinkInline]
+
+
+@admin.register(models.CommitmentLink)
+class CommitmentLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["source", "kind", "target"]
+    list_select_related = ["source", "target"]
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = models.IndicatorValue
+    extra = 0
+
+
+@admin.register(models.Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "unit", "theme", "owner"]
+    list_filter = ["unit", "theme"]
+    search_fields = ["name", "description"]
+    list_select_related = ["theme", "owner"]
+    inlines = [IndicatorValueInline]
+
+
+@admin.register(models.IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "year", "quarter", "breakdown", "target", "realised", "status"]
+    list_filter = ["indicator", "year", "status"]
+    list_select_related = ["indicator"]
+
+
+@admin.register(models.ProgressLetter)
+class ProgressLetterAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "date", "kind", "kamerstuk", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "kamerstuk", "signed_by"]
+    date_hierarchy = "date"

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeasuresConfig(AppConfig):
+    name = "measures"
+    verbose_name = _("Action plans and measures")
+
+    def connect_history_origin(self):
+        from simple_history.signals import pre_create_historical_record
+
+        from . import history
+
+        pre_create_historical_record.connect(
+            history.stamp_origin, dispatch_uid="measures.history.stamp_origin"
+        )
+
+    def ready(self):
+        self.connect_history_origin()

@@ -1,0 +1,1081 @@
+"""
+The domain of the tracker: organisations, action plans with their action lines, measures with their
+progress, commitments to parliament, indicators with their figures, and the progress letters.
+
+Every model keeps its full history (django-simple-history). Transitions live here, once, as model
+methods (`Measure.log_progress`, `ProgressUpdate.approve`, `Commitment.fulfil`,
+`ProgressLetter.mark_sent`); views, the admin, imports and commands call them.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .history import current_user
+
+
+class HistoryOrigin(models.Model):
+    """Extra columns on every history table: where the change came from."""
+
+    history_origin = models.CharField(_("origin"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def history(**kwargs):
+    """Return the HistoricalRecords every domain model uses."""
+    return HistoricalRecords(
+        bases=[HistoryOrigin], get_user=current_user, cascade_delete_history=False, **kwargs
+    )
+
+
+# --- Choices -----------------------------------------------------------------------------------
+
+
+class OrganisationKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    POLICE = "police", _("Police")
+    PROSECUTION = "prosecution", _("Public prosecution service")
+    MARECHAUSSEE = "marechaussee", _("Royal Marechaussee")
+    PUBLIC = "public", _("Other public body")
+    NGO = "ngo", _("NGO")
+    PRIVATE = "private", _("Private sector")
+    INTERNATIONAL = "international", _("International organisation")
+    PARLIAMENT = "parliament", _("Parliament")
+
+
+class MeasureStatus(models.TextChoices):
+    UNKNOWN = "", _("Not stated")
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DELAYED = "delayed", _("Delayed")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped")
+    EMBEDDED = "embedded", _("Embedded in regular work")
+
+    @classmethod
+    def closed(cls):
+        """Return the statuses in which a measure needs no further progress."""
+        return [cls.COMPLETED, cls.STOPPED, cls.EMBEDDED]
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal")
+    CONFIDENTIAL = "confidential", _("Confidential")
+
+
+class PlanKind(models.TextChoices):
+    ACTION_PLAN = "action_plan", _("Action plan")
+    IMPROVEMENT_PLAN = "improvement_plan", _("Improvement plan")
+    PROGRAMME = "programme", _("Programme")
+    AGENDA = "agenda", _("Agenda")
+    PRIORITIES = "priorities", _("Priorities")
+
+
+class UpdateState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved for the letter")
+
+
+class LetterKind(models.TextChoices):
+    PROGRESS = "progress", _("Progress letter")
+    RESULTS = "results", _("Results letter")
+    PLAN = "plan", _("Letter presenting a plan")
+    OTHER = "other", _("Other letter")
+
+
+class LetterStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+
+
+class CommitmentKind(models.TextChoices):
+    COMMITMENT = "toezegging", _("Commitment")
+    MOTION = "motie", _("Motion")
+
+
+class CommitmentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
+    LAPSED = "lapsed", _("Lapsed")
+
+    @classmethod
+    def answered(cls):
+        return [cls.FULFILLED, cls.PARTLY_FULFILLED, cls.LAPSED]
+
+
+class MadeAtKind(models.TextChoices):
+    DEBATE = "debate", _("Debate")
+    LETTER = "letter", _("Letter")
+    BUDGET_DEBATE = "budget_debate", _("Budget debate")
+    OTHER = "other", _("Other")
+
+
+class CommitmentLinkKind(models.TextChoices):
+    REPEATS = "repeats", _("Repeats")
+    SUPPLEMENTS = "supplements", _("Supplements")
+    AMENDS = "amends", _("Amends")
+
+
+class IndicatorUnit(models.TextChoices):
+    COUNT = "count", _("Count")
+    PERCENT = "percent", _("Percentage")
+    EURO = "euro", _("Euro")
+
+
+class ValueStatus(models.TextChoices):
+    PROVISIONAL = "provisional", _("Provisional")
+    FINAL = "final", _("Final")
+
+
+# --- Reference data ----------------------------------------------------------------------------
+
+
+class Theme(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = history()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+    country = models.CharField(_("country"), max_length=100, blank=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        if self.abbreviation and self.abbreviation != self.name:
+            return f"{self.name} ({self.abbreviation})"
+        return self.name
+
+    @property
+    def short_name(self):
+        return self.abbreviation or self.name
+
+
+class Country(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    code = models.CharField(_("ISO code"), max_length=2, unique=True)
+
+    history = history()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return self.name
+
+
+class Profile(models.Model):
+    """The organisation a staff member works for; contributors edit that organisation's measures."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation or '—'}"
+
+
+# --- Letters -----------------------------------------------------------------------------------
+
+
+class ProgressLetterQuerySet(models.QuerySet):
+    def sent(self):
+        return self.filter(status=LetterStatus.SENT)
+
+    def last_sent(self, before=None):
+        """Return the most recent sent letter (on or before `before`), or None."""
+        letters = self.sent()
+        if before is not None:
+            letters = letters.filter(date__lte=before)
+        return letters.order_by("-date", "-pk").first()
+
+
+class ProgressLetter(models.Model):
+    """A letter to parliament; once sent it fixes what was reported as of its date."""
+
+    date = models.DateField(_("date"))
+    date_is_estimated = models.BooleanField(
+        _("date estimated"),
+        default=False,
+        help_text=_("The letter itself carries no date; the date was derived from its content."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=LetterKind.choices, default=LetterKind.PROGRESS
+    )
+    title = models.CharField(_("title"), max_length=300)
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period to"), null=True, blank=True)
+    kamerstuk = models.CharField(
+        _("parliamentary paper"), max_length=100, blank=True, help_text=_("e.g. 31 015, nr. 112")
+    )
+    signed_by = models.CharField(_("signed by"), max_length=200, blank=True)
+    signed_title = models.CharField(_("title of the signatory"), max_length=200, blank=True)
+    opening = models.TextField(_("opening"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFT
+    )
+    sent_at = models.DateTimeField(_("marked as sent at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked as sent by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_file = models.CharField(_("source file"), max_length=200, blank=True)
+
+    objects = ProgressLetterQuerySet.as_manager()
+    history = history()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("progress letter")
+        verbose_name_plural = _("progress letters")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_start__lte=F("period_end")),
+                name="letter_period_in_order",
+                violation_error_message=_("The period must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=LetterStatus.DRAFT) | Q(sent_at__isnull=False),
+                name="letter_sent_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%d-%m-%Y})"
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise ValidationError({"period_end": _("The period must end after it starts.")})
+
+    @property
+    def is_sent(self):
+        return self.status == LetterStatus.SENT
+
+    @property
+    def as_of(self):
+        """Return the moment this letter fixes: the end of its date, Amsterdam time."""
+        return end_of_day(self.date)
+
+    def mark_sent(self, *, by, at=None):
+        """Fix the letter: from now on it reports the programme as it stood on its date."""
+        if self.is_sent:
+            raise ValidationError(_("This letter has already been marked as sent."))
+        self.status = LetterStatus.SENT
+        self.sent_at = at or timezone.now()
+        self.sent_by = by
+        self._history_user = by
+        self._change_reason = "marked as sent"
+        self.save()
+
+
+def end_of_day(day):
+    """Return the last moment of `day` in the current time zone, as an aware datetime."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+# --- Plans -------------------------------------------------------------------------------------
+
+
+class Plan(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    short_title = models.CharField(_("short title"), max_length=100, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=PlanKind.choices, default=PlanKind.ACTION_PLAN
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="plans")
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+    )
+    description = models.TextField(_("description"), blank=True)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    source_reference = models.CharField(
+        _("source (parliamentary paper)"), max_length=200, blank=True
+    )
+    source_letter = models.ForeignKey(
+        ProgressLetter,
+        verbose_name=_("reported in letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("succeeds"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+    )
+
+    history = history(m2m_fields=[themes])
+
+    class Meta:
+        ordering = ["start", "title"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(start__lte=F("end")),
+                name="plan_dates_in_order",
+                violation_error_message=_("A plan must end after it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_title or self.title
+
+    def clean(self):
+        if self.start and self.end and self.start > self.end:
+            raise ValidationError({"end": _("A plan must end after it starts.")})
+
+
+class ActionLine(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="action_lines"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+
+    history = history()
+
+    class Meta:
+        ordering = ["plan", "order"]
+        verbose_name = _("action line")
+        verbose_name_plural = _("action lines")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="action_line_order_unique"),
+            models.UniqueConstraint(fields=["plan", "name"], name="action_line_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+# --- Measures ----------------------------------------------------------------------------------
+
+
+class MeasureQuerySet(models.QuerySet):
+    def for_list(self):
+        """Return measures with everything a list row shows, in a fixed number of queries."""
+        return self.select_related("plan", "action_line", "theme", "owner", "responsible")
+
+    def open(self):
+        return self.exclude(status__in=MeasureStatus.closed())
+
+    def overdue(self, today):
+        """Return open measures whose due date has passed."""
+        return self.open().filter(due_date__lt=today)
+
+    def visible_to(self, user):
+        """Return the measures `user` may read: confidential ones only for coordinators and the
+        owning organisation."""
+        from .permissions import can_see_confidential, user_organisation
+
+        if not user.is_authenticated:
+            return self.none()
+        if can_see_confidential(user):
+            return self
+        organisation = user_organisation(user)
+        if organisation is None:
+            return self.exclude(visibility=Visibility.CONFIDENTIAL)
+        return self.filter(~Q(visibility=Visibility.CONFIDENTIAL) | Q(owner=organisation))
+
+
+class Measure(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="measures"
+    )
+    action_line = models.ForeignKey(
+        ActionLine,
+        verbose_name=_("action line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+    )
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="measures"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of measure"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    code = models.CharField(_("number"), max_length=20, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_measures",
+    )
+    partners = models.ManyToManyField(
+        Organisation, verbose_name=_("partners"), blank=True, related_name="partner_in_measures"
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible staff member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeasureStatus.choices, blank=True, db_index=True
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    completed_date = models.DateField(_("completed on"), null=True, blank=True)
+    budget_eur = models.DecimalField(
+        _("budget (euro)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    funder = models.ForeignKey(
+        Organisation,
+        verbose_name=_("funded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funded_measures",
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="measures"
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    source_reference = models.CharField(_("source reference"), max_length=200, blank=True)
+    source_letter = models.ForeignKey(
+        ProgressLetter,
+        verbose_name=_("first reported in letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MeasureQuerySet.as_manager()
+    history = history(m2m_fields=[partners, countries])
+
+    class Meta:
+        ordering = ["plan", "action_line__order", "code", "title"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(due_date__isnull=True)
+                | Q(start_date__lte=F("due_date")),
+                name="measure_due_after_start",
+                violation_error_message=_("The due date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(completed_date__isnull=True)
+                | Q(start_date__lte=F("completed_date")),
+                name="measure_completed_after_start",
+                violation_error_message=_("A measure cannot be completed before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_eur__isnull=True) | Q(budget_eur__gte=0),
+                name="measure_budget_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MeasureStatus.values),
+                name="measure_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values),
+                name="measure_visibility_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_date"], name="measure_due_idx"),
+            models.Index(fields=["updated_at"], name="measure_updated_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}" if self.code else self.title
+
+    def get_absolute_url(self):
+        return reverse("measures:detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.due_date and self.start_date > self.due_date:
+            errors["due_date"] = _("The due date cannot be before the start date.")
+        if self.start_date and self.completed_date and self.start_date > self.completed_date:
+            errors["completed_date"] = _("A measure cannot be completed before it starts.")
+        if self.action_line_id and self.plan_id and self.action_line.plan_id != self.plan_id:
+            errors["action_line"] = _("This action line belongs to another plan.")
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            errors["parent"] = _("A measure cannot be part of itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_closed(self):
+        return self.status in MeasureStatus.closed()
+
+    def is_overdue(self, today):
+        return bool(self.due_date and self.due_date < today and not self.is_closed)
+
+    def set_status(self, status, *, by, on=None, reason=""):
+        """Move the measure to `status`, keeping the completion date in step, and save."""
+        if status not in MeasureStatus.values:
+            raise ValidationError({"status": _("Unknown status: %(s)s") % {"s": status}})
+        on = on or timezone.localdate()
+        self.status = status
+        if status == MeasureStatus.COMPLETED:
+            if self.completed_date is None:
+                self.completed_date = on
+        else:
+            self.completed_date = None
+        self._history_user = by
+        self._change_reason = reason or ""
+        self.full_clean()
+        self.save()
+
+    @transaction.atomic
+    def log_progress(
+        self,
+        *,
+        by,
+        text,
+        date=None,
+        status=None,
+        next_steps="",
+        include_in_letter=True,
+        organisation=None,
+        approved=None,
+        visibility=Visibility.PUBLIC,
+        source_letter=None,
+    ):
+        """Record a dated progress update and, when `status` is given, move the measure to it.
+
+        An update by a coordinator is approved for the letter at once unless `approved` says
+        otherwise; a contributor's update stays a draft until a coordinator approves it.
+        """
+        from .permissions import is_coordinator, user_organisation
+
+        date = date or timezone.localdate()
+        if approved is None:
+            approved = is_coordinator(by)
+        update = ProgressUpdate(
+            measure=self,
+            date=date,
+            author=by,
+            author_organisation=organisation or user_organisation(by),
+            status=status or "",
+            text=text,
+            next_steps=next_steps,
+            include_in_letter=include_in_letter,
+            visibility=visibility,
+            source_letter=source_letter,
+            state=UpdateState.APPROVED if approved else UpdateState.DRAFT,
+            approved_by=by if approved else None,
+            approved_at=timezone.now() if approved else None,
+        )
+        update._history_user = by
+        update.full_clean()
+        update.save()
+        if status is not None and status != self.status:
+            self.set_status(
+                status, by=by, on=date, reason=_("progress logged on %(d)s") % {"d": date}
+            )
+        return update
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(state=UpdateState.APPROVED)
+
+    def for_letter(self, start, end):
+        """Return approved updates meant for the letter, dated within [start, end]."""
+        return self.approved().filter(include_in_letter=True, date__gte=start, date__lte=end)
+
+
+class ProgressUpdate(models.Model):
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="updates"
+    )
+    date = models.DateField(_("date"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+    )
+    author_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("on behalf of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+    )
+    status = models.CharField(
+        _("status after the update"),
+        max_length=20,
+        choices=MeasureStatus.choices,
+        blank=True,
+        help_text=_("Leave empty when the status does not change."),
+    )
+    text = models.TextField(_("progress"))
+    next_steps = models.TextField(_("next steps"), blank=True)
+    include_in_letter = models.BooleanField(_("include in the next letter"), default=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    state = models.CharField(
+        _("approval"), max_length=10, choices=UpdateState.choices, default=UpdateState.DRAFT
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    source_letter = models.ForeignKey(
+        ProgressLetter,
+        verbose_name=_("reported in letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+    history = history()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state=UpdateState.DRAFT) | Q(approved_at__isnull=False),
+                name="update_approved_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MeasureStatus.values), name="update_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["measure", "-date"], name="update_measure_date_idx")]
+
+    def __str__(self):
+        return f"{self.measure} – {self.date:%d-%m-%Y}"
+
+    @property
+    def is_approved(self):
+        return self.state == UpdateState.APPROVED
+
+    def approve(self, *, by):
+        """Approve the update for the next letter."""
+        if self.is_approved:
+            raise ValidationError(_("This update has already been approved."))
+        self.state = UpdateState.APPROVED
+        self.approved_by = by
+        self.approved_at = timezone.now()
+        self._history_user = by
+        self._change_reason = "approved for the letter"
+        self.save()
+
+
+# --- Commitments -------------------------------------------------------------------------------
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=CommitmentStatus.OPEN)
+
+    def overdue(self, today):
+        """Return open commitments whose deadline has passed."""
+        return self.open().filter(due_date__lt=today)
+
+    def due_between(self, start, end):
+        return self.filter(due_date__gte=start, due_date__lte=end)
+
+
+class Commitment(models.Model):
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CommitmentKind.choices, default=CommitmentKind.COMMITMENT
+    )
+    number = models.CharField(_("number"), max_length=40, blank=True)
+    title = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(_("what was promised or asked"))
+    made_by = models.CharField(
+        _("made by"), max_length=200, blank=True, help_text=_("Minister or member of parliament")
+    )
+    made_at_kind = models.CharField(
+        _("made at"), max_length=20, choices=MadeAtKind.choices, default=MadeAtKind.DEBATE
+    )
+    made_at = models.CharField(
+        _("debate or letter"), max_length=300, blank=True, help_text=_("e.g. AO of 20 March 2014")
+    )
+    made_on = models.DateField(_("made on"), null=True, blank=True)
+    made_in_letter = models.ForeignKey(
+        ProgressLetter,
+        verbose_name=_("made in letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments_made",
+    )
+    kamerstuk = models.CharField(_("parliamentary paper"), max_length=100, blank=True)
+    to_whom = models.CharField(_("to whom"), max_length=200, blank=True)
+    deadline_text = models.CharField(
+        _("deadline as said"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. in the next progress letter, before the summer recess"),
+    )
+    due_date = models.DateField(_("deadline read as"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CommitmentStatus.choices,
+        default=CommitmentStatus.OPEN,
+        db_index=True,
+    )
+    fulfilled_by = models.ForeignKey(
+        ProgressLetter,
+        verbose_name=_("answered in letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments_fulfilled",
+    )
+    fulfilled_on = models.DateField(_("answered on"), null=True, blank=True)
+    fulfilment_note = models.TextField(_("how it was answered"), blank=True)
+    measures = models.ManyToManyField(
+        Measure, verbose_name=_("measures"), blank=True, related_name="commitments"
+    )
+    source_letter = models.ForeignKey(
+        ProgressLetter,
+        verbose_name=_("reported in letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments_reported",
+    )
+
+    objects = CommitmentQuerySet.as_manager()
+    history = history(m2m_fields=[measures])
+
+    class Meta:
+        ordering = ["due_date", "made_on", "pk"]
+        verbose_name = _("commitment or motion")
+        verbose_name_plural = _("commitments and motions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=CommitmentStatus.OPEN) | Q(fulfilled_on__isnull=False),
+                name="commitment_answered_has_date",
+                violation_error_message=_("An answered commitment needs the date it was answered."),
+            ),
+            models.CheckConstraint(
+                condition=Q(made_on__isnull=True)
+                | Q(fulfilled_on__isnull=True)
+                | Q(made_on__lte=F("fulfilled_on")),
+                name="commitment_answered_after_made",
+                violation_error_message=_("A commitment cannot be answered before it was made."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+    def clean(self):
+        if self.made_on and self.fulfilled_on and self.made_on > self.fulfilled_on:
+            raise ValidationError(
+                {"fulfilled_on": _("A commitment cannot be answered before it was made.")}
+            )
+        if self.status != CommitmentStatus.OPEN and not self.fulfilled_on:
+            raise ValidationError(
+                {"fulfilled_on": _("An answered commitment needs the date it was answered.")}
+            )
+
+    @property
+    def is_late(self):
+        """Return True if it was answered after its deadline (or is open past it today)."""
+        if self.due_date is None:
+            return False
+        answered = self.fulfilled_on or timezone.localdate()
+        return answered > self.due_date
+
+    def is_overdue(self, today):
+        return self.status == CommitmentStatus.OPEN and bool(
+            self.due_date and self.due_date < today
+        )
+
+    def fulfil(self, *, by, letter=None, on=None, status=CommitmentStatus.FULFILLED, note=""):
+        """Record how the commitment was answered: by `letter` (its date by default) or on `on`."""
+        if status == CommitmentStatus.OPEN:
+            raise ValidationError(_("Choose how the commitment was answered."))
+        if self.status != CommitmentStatus.OPEN:
+            raise ValidationError(_("This commitment has already been answered."))
+        self.status = status
+        self.fulfilled_by = letter
+        self.fulfilled_on = on or (letter.date if letter else timezone.localdate())
+        self.fulfilment_note = note
+        self._history_user = by
+        self._change_reason = f"answered: {status}"
+        self.full_clean()
+        self.save()
+
+
+class CommitmentLink(models.Model):
+    """A relation between two commitments: one repeats, supplements or amends the other."""
+
+    source = models.ForeignKey(
+        Commitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="links"
+    )
+    target = models.ForeignKey(
+        Commitment,
+        verbose_name=_("related commitment"),
+        on_delete=models.CASCADE,
+        related_name="linked_from",
+    )
+    kind = models.CharField(_("relation"), max_length=20, choices=CommitmentLinkKind.choices)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("link between commitments")
+        verbose_name_plural = _("links between commitments")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="commitment_link_unique"),
+            models.CheckConstraint(
+                condition=~Q(source=F("target")), name="commitment_link_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.get_kind_display().lower()} {self.target}"
+
+
+# --- Indicators --------------------------------------------------------------------------------
+
+
+class Indicator(models.Model):
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(
+        _("unit"), max_length=10, choices=IndicatorUnit.choices, default=IndicatorUnit.COUNT
+    )
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="indicators"
+    )
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
+    default_source = models.CharField(_("usual source"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = history()
+
+    class Meta:
+        ordering = ["theme", "order", "name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_percentage(self):
+        return self.unit == IndicatorUnit.PERCENT
+
+
+class IndicatorValue(models.Model):
+    """The target and realised figure of one indicator for one year or quarter."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), default=0, help_text=_("1–4 for a quarter; 0 for the whole year.")
+    )
+    breakdown = models.CharField(
+        _("breakdown"),
+        max_length=100,
+        blank=True,
+        help_text=_("A part of the total, e.g. one police unit; empty for the total."),
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    realised = models.DecimalField(
+        _("realised"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ValueStatus.choices, default=ValueStatus.FINAL
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source_letter = models.ForeignKey(
+        ProgressLetter,
+        verbose_name=_("reported in letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_values",
+    )
+
+    history = history()
+
+    class Meta:
+        ordering = ["indicator", "year", "quarter", "breakdown"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "quarter", "breakdown"],
+                name="indicator_value_one_per_period",
+                violation_error_message=_("This indicator already has a value for that period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=0) & Q(quarter__lte=4),
+                name="indicator_value_quarter_range",
+                violation_error_message=_("The quarter must be 0 (whole year) or 1 to 4."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(target__gte=0),
+                name="indicator_value_target_not_negative",
+                violation_error_message=_("A target cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(realised__isnull=True) | Q(realised__gte=0),
+                name="indicator_value_realised_not_negative",
+                violation_error_message=_("A realised figure cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1900) & Q(year__lte=2200),
+                name="indicator_value_year_range",
+                violation_error_message=_("The year is out of range."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} – {self.period_label}"
+
+    @property
+    def period_label(self):
+        label = f"Q{self.quarter} {self.year}" if self.quarter else str(self.year)
+        return f"{label} ({self.breakdown})" if self.breakdown else label
+
+    def clean(self):
+        if self.indicator_id and self.indicator.is_percentage:
+            for field in ("target", "realised"):
+                value = getattr(self, field)
+                if value is not None and not (0 <= value <= 100):
+                    raise ValidationError({field: _("A percentage lies between 0 and 100.")})
+
+    @property
+    def difference(self):
+        if self.target is None or self.realised is None:
+            return None
+        return self.realised - self.target
+
+    @property
+    def percentage_of_target(self):
+        if not self.target or self.realised is None:
+            return None
+        return self.realised / self.target * 100
