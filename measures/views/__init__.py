@@ -1,0 +1,1 @@
+"""Views, one module per area: short functions that check access, call the model, render."""

@@ -1,0 +1,109 @@
+"""
+Shared fixtures: the organisations and the named users of every role.
+
+Alice coordinates at the ministry, Bob contributes for the police, Carol contributes for the
+prosecution service (OM), Vera only reads.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from measures.models import (
+    ActionLine,
+    Measure,
+    MeasureStatus,
+    Organisation,
+    OrganisationKind,
+    Plan,
+    Profile,
+    Theme,
+)
+from measures.permissions import ensure_roles
+
+
+@pytest.fixture
+def roles(db):
+    return dict(zip(("coordinator", "contributor", "viewer"), ensure_roles(), strict=True))
+
+
+@pytest.fixture
+def ministry(db):
+    return Organisation.objects.create(
+        name="Ministerie van Justitie en Veiligheid",
+        abbreviation="JenV",
+        kind=OrganisationKind.MINISTRY,
+    )
+
+
+@pytest.fixture
+def police(db):
+    return Organisation.objects.create(
+        name="Nationale Politie", abbreviation="Politie", kind=OrganisationKind.POLICE
+    )
+
+
+@pytest.fixture
+def prosecution(db):
+    return Organisation.objects.create(
+        name="Openbaar Ministerie", abbreviation="OM", kind=OrganisationKind.PROSECUTION
+    )
+
+
+def make_user(username, group=None, organisation=None, **extra):
+    user = get_user_model().objects.create_user(
+        username=username, password="pw-" + username, **extra
+    )
+    if group is not None:
+        user.groups.add(group)
+    if organisation is not None:
+        Profile.objects.create(user=user, organisation=organisation)
+    return user
+
+
+@pytest.fixture
+def alice(roles, ministry):
+    return make_user("alice", roles["coordinator"], ministry, first_name="Alice")
+
+
+@pytest.fixture
+def bob(roles, police):
+    return make_user("bob", roles["contributor"], police, first_name="Bob")
+
+
+@pytest.fixture
+def carol(roles, prosecution):
+    return make_user("carol", roles["contributor"], prosecution, first_name="Carol")
+
+
+@pytest.fixture
+def vera(roles):
+    return make_user("vera", roles["viewer"], first_name="Vera")
+
+
+@pytest.fixture
+def kst(db):
+    return Theme.objects.create(code="kst", name="Kindersekstoerisme", order=2)
+
+
+@pytest.fixture
+def plan(kst, ministry):
+    plan = Plan.objects.create(title="Plan van aanpak kindersekstoerisme", owner=ministry)
+    plan.themes.add(kst)
+    return plan
+
+
+@pytest.fixture
+def prevention(plan):
+    return ActionLine.objects.create(plan=plan, name="Preventie", order=1)
+
+
+@pytest.fixture
+def measure(plan, prevention, kst, police):
+    return Measure.objects.create(
+        plan=plan,
+        action_line=prevention,
+        theme=kst,
+        title="Handboek kindersekstoerisme",
+        owner=police,
+        status=MeasureStatus.IN_PROGRESS,
+    )
