@@ -62,7 +62,7 @@ def make_user(username, group=None, organisation=None, **extra):
 
 @pytest.fixture
 def alice(roles, ministry):
-    return make_user("alice", roles["coordinator"], ministry, first_name="Alice")
+    return make_user("alice", roles["coordinator"], ministry, first_name="Alice", is_staff=True)
 
 
 @pytest.fixture
@@ -107,3 +107,9 @@ def measure(plan, prevention, kst, police):
         owner=police,
         status=MeasureStatus.IN_PROGRESS,
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Hash test passwords cheaply; the real hasher is for real accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
