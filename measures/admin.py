@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -145,3 +147,17 @@ class ProgressLetterAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["title", "kamerstuk", "signed_by"]
     date_hierarchy = "date"
+
+
+class ProfileInline(admin.StackedInline):
+    model = models.Profile
+    can_delete = False
+    verbose_name_plural = _("organisation")
+
+
+class TrackerUserAdmin(UserAdmin):
+    inlines = [ProfileInline]
+
+
+admin.site.unregister(User)
+admin.site.register(User, TrackerUserAdmin)
