@@ -62,6 +62,7 @@ clean:
 # in locale/nl/fragments/*.po fill the empty entries (then the fragments can be removed).
 messages: install
 	DJANGO_DEBUG=1 $(MANAGE) makemessages -l nl --no-obsolete --ignore=.venv --ignore=node_modules -v 0
+	msgattrib --clear-fuzzy --empty -o locale/nl/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.po
 	@if ls locale/nl/fragments/*.po >/dev/null 2>&1; then \
 	  { printf 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'; \
 	    cat locale/nl/fragments/*.po; } | msguniq --use-first -o /tmp/tracker-compendium.po && \
