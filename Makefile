@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # Development defaults for the commands that serve or seed; production sets its own environment.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: install seed run test lint migrations-check pytest bench clean chromium messages
+.PHONY: install seed run test lint migrations-check pytest bench clean chromium messages loadtest
 
 install: $(STAMP) node_modules/.installed locale/nl/LC_MESSAGES/django.mo chromium
 
@@ -70,3 +70,9 @@ messages: install
 	    -o locale/nl/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.po; \
 	fi
 	msgfmt --check --statistics -o /dev/null locale/nl/LC_MESSAGES/django.po
+
+# Gunicorn with production settings on a fresh PostgreSQL database on loopback, driven by
+# concurrent readers and contributors for LOADTEST_SECONDS; fails on any server error or lost update.
+LOADTEST_SECONDS ?= 30
+loadtest: install
+	$(PY) loadtest/run.py --seconds $(LOADTEST_SECONDS)
