@@ -137,7 +137,9 @@ class Replay:
         obj._history_date = self.tick()
         obj._history_user = self.by
         obj._change_reason = reason[:100]
-        obj.full_clean()
+        # Field checks and clean() here; unique and check constraints are left to the database,
+        # which enforces them too (validating them costs a query each).
+        obj.full_clean(validate_unique=False, validate_constraints=False)
         obj.save()
         del obj._history_date
         self.written[type(obj).__name__] += 1
