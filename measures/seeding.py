@@ -153,7 +153,7 @@ class Replay:
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **fields, **(create_only or {}))
-            self.save(obj, self.reason("created"))
+            self.save(obj, self.reason("aangemaakt"))
             return obj
         if self.is_current(obj):
             return obj
@@ -161,7 +161,7 @@ class Replay:
         if changed:
             for name, value in changed.items():
                 setattr(obj, name, value)
-            self.save(obj, self.reason("updated"))
+            self.save(obj, self.reason("bijgewerkt"))
         return obj
 
     def set_m2m(self, obj, field, targets):
@@ -173,20 +173,19 @@ class Replay:
             if rows:
                 obj._history_date = self.tick()
                 obj._history_user = self.by
-                obj._change_reason = self.reason(f"{field} changed")
+                obj._change_reason = self.reason(f"{field} gewijzigd")
                 getattr(manager, method)(*rows)
                 del obj._history_date
                 self.written[f"{type(obj).__name__}.{field}"] += 1
 
     def reason(self, what):
-        return f"seed: {what} from the letter of {self.letter.date:%d-%m-%Y}"
+        return f"seed: {what} (brief {self.letter.date:%d-%m-%Y})"
 
     # --- one letter -----------------------------------------------------------------------------
 
     def replay_letter(self, entry):
         self.moment = letter_moment(datetime.date.fromisoformat(entry["date"]))
         self.seconds = 0
-        self.letter = None
         self.letter = self.add_letter(entry)
         self.letters[entry["key"]] = self.letter
         for referenced in entry.get("referenced_letters", []):
@@ -233,15 +232,16 @@ class Replay:
         letter = ProgressLetter.objects.filter(date=date, kind=entry["kind"]).first()
         if letter is None:
             letter = ProgressLetter(date=date, kind=entry["kind"], **fields)
-            self.letter = self.letter or letter
-            note = entry.get("date_note", "")
-            self.save(letter, f"seed: letter{' (date estimated)' if note else ''}")
+            estimated = (
+                " (datum geschat, zie date_note in de fixture)" if "date_note" in entry else ""
+            )
+            self.save(letter, f"seed: brief aangemaakt{estimated}")
         elif not self.is_current(letter):
             changed = {k: v for k, v in fields.items() if getattr(letter, k) != v}
             if changed:
                 for name, value in changed.items():
                     setattr(letter, name, value)
-                self.save(letter, "seed: letter updated")
+                self.save(letter, "seed: brief bijgewerkt")
         if not letter.is_sent:
             letter.mark_sent(by=self.by, at=letter_moment(date), history_date=self.tick())
             self.written["ProgressLetter.sent"] += 1
@@ -276,13 +276,14 @@ class Replay:
         lookup = {"pk": existing.pk} if existing else {"title": entry["title"]}
         plan = self.upsert(Plan, lookup, fields, create_only={"source_letter": self.letter})
         self.plans[entry["key"]] = plan
-        if "themes" in entry and not self.is_current_m2m(plan, "themes"):
+        if "themes" in entry and not self.written_by_later_letter(plan):
             self.set_m2m(plan, "themes", [self.themes[code] for code in entry["themes"]])
         for order, name in enumerate(entry.get("action_lines", []), start=1):
             self.upsert(ActionLine, {"plan": plan, "name": name}, {"order": order})
 
-    def is_current_m2m(self, obj, field):
-        """Return True if a later letter than this one already wrote `obj`; its m2m stay."""
+    def written_by_later_letter(self, obj):
+        """Return True if a later letter than this one already wrote `obj` (so its many-to-many
+        fields hold that letter's state and stay)."""
         return obj.history.filter(
             history_date__gte=self.moment + datetime.timedelta(days=1)
         ).exists()
@@ -323,13 +324,13 @@ class Replay:
         if measure is None:
             before = {**fields, **_plain(entry.get("as_previously_reported", {}), fields)}
             measure = Measure(plan=plan, title=entry["title"], source_letter=self.letter, **before)
-            self.save(measure, self.reason("created"))
+            self.save(measure, self.reason("aangemaakt"))
             self.measures[entry["key"]] = measure
             self.measure_m2m(measure, entry)
             if before != fields:
                 for name, value in fields.items():
                     setattr(measure, name, value)
-                self.save(measure, entry.get("change_reason", self.reason("updated")))
+                self.save(measure, entry.get("change_reason", self.reason("bijgewerkt")))
             return
         self.measures[entry["key"]] = measure
         if self.is_current(measure):
@@ -389,7 +390,7 @@ class Replay:
             create_only={"source_letter": self.letter},
         )
         self.commitments[entry["key"]] = commitment
-        if "measures" in entry and not self.is_current_m2m(commitment, "measures"):
+        if "measures" in entry and not self.written_by_later_letter(commitment):
             measures = [self.measures[key] for key in entry["measures"]]
             self.set_m2m(commitment, "measures", measures)
 

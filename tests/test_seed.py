@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 
-from measures.history import SYSTEM_USERNAME
+from measures.history import SYSTEM_USERNAME, get_system_user
 from measures.models import (
     Commitment,
     CommitmentStatus,
@@ -21,7 +21,7 @@ from measures.models import (
     ProgressLetter,
     ProgressUpdate,
 )
-from measures.seeding import AMSTERDAM, letter_moment
+from measures.seeding import AMSTERDAM, letter_moment, load_fixture, seed_letters
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +216,23 @@ def test_a_measure_has_history_only_at_the_letters_that_reported_on_it():
     assert statuses[-2:] == [MeasureStatus.IN_PROGRESS, MeasureStatus.STOPPED]
 
 
+def test_every_measure_has_history_only_on_the_days_of_the_letters_that_report_it():
+    """The measure's own records fall on reporting letters; with its progress updates' records
+    they cover every letter that reported on it (an update that leaves the status alone writes
+    no record of the measure)."""
+
+    def days(records):
+        return {record.history_date.astimezone(AMSTERDAM).date() for record in records}
+
+    for measure in Measure.objects.select_related("source_letter"):
+        updates = ProgressUpdate.objects.filter(measure=measure).select_related("source_letter")
+        letters = {measure.source_letter.date} | {update.source_letter.date for update in updates}
+        own = days(measure.history.all())
+        of_updates = days(ProgressUpdate.history.filter(measure_id=measure.pk))
+        assert own <= letters, measure.title
+        assert own | of_updates == letters, measure.title
+
+
 def test_as_of_the_letter_of_june_2015_shows_what_that_letter_said():
     june_2015 = letter(datetime.date(2015, 6, 1))
     then = {record.title: record for record in Measure.history.as_of(june_2015.as_of)}
@@ -262,3 +279,22 @@ def test_running_seed_again_changes_no_row_and_no_history():
     before = row_counts()
     call_command("seed", stdout=io.StringIO())
     assert row_counts() == before
+
+
+def test_a_figure_added_to_an_already_loaded_letter_is_all_that_a_new_run_writes():
+    data = load_fixture()
+    results = next(entry for entry in data["letters"] if entry["date"] == "2016-03-21")
+    results["values"].append(
+        {"indicator": "Interventies", "year": 2015, "breakdown": "test", "realised": 1}
+    )
+    before = row_counts()
+
+    written = seed_letters(by=get_system_user(), data=data)
+
+    assert written == {"IndicatorValue": 1}
+    after = row_counts()
+    changed = {label for label in after if after[label] != before[label]}
+    assert changed == {"measures.IndicatorValue", "measures.HistoricalIndicatorValue"}
+    added = value("Interventies", 2015, "test")
+    assert added.source_letter == letter(datetime.date(2016, 3, 21))
+    assert added.history.get().history_date.astimezone(AMSTERDAM).date() == added.source_letter.date
