@@ -320,8 +320,11 @@ class ProgressLetter(models.Model):
         """Return the moment this letter fixes: the end of its date, Amsterdam time."""
         return end_of_day(self.date)
 
-    def mark_sent(self, *, by, at=None):
-        """Fix the letter: from now on it reports the programme as it stood on its date."""
+    def mark_sent(self, *, by, at=None, history_date=None):
+        """Fix the letter: from now on it reports the programme as it stood on its date.
+
+        `history_date` dates the history record (replaying past letters); default now.
+        """
         if self.is_sent:
             raise ValidationError(_("This letter has already been marked as sent."))
         self.status = LetterStatus.SENT
@@ -329,7 +332,17 @@ class ProgressLetter(models.Model):
         self.sent_by = by
         self._history_user = by
         self._change_reason = "marked as sent"
+        _date_history(self, history_date)
         self.save()
+
+
+def _date_history(instance, history_date):
+    """Date the next history record of `instance` at `history_date` (when given), so that a
+    replay of past events lands at the moment they happened."""
+    if history_date is not None:
+        instance._history_date = history_date
+    elif hasattr(instance, "_history_date"):
+        del instance._history_date
 
 
 def end_of_day(day):
@@ -597,8 +610,11 @@ class Measure(models.Model):
     def is_overdue(self, today):
         return bool(self.due_date and self.due_date < today and not self.is_closed)
 
-    def set_status(self, status, *, by, on=None, reason=""):
-        """Move the measure to `status`, keeping the completion date in step, and save."""
+    def set_status(self, status, *, by, on=None, reason="", history_date=None):
+        """Move the measure to `status`, keeping the completion date in step, and save.
+
+        `history_date` dates the history record (replaying past letters); default now.
+        """
         if status not in MeasureStatus.values:
             raise ValidationError({"status": _("Unknown status: %(s)s") % {"s": status}})
         on = on or timezone.localdate()
@@ -610,6 +626,7 @@ class Measure(models.Model):
             self.completed_date = None
         self._history_user = by
         self._change_reason = reason or ""
+        _date_history(self, history_date)
         self.full_clean()
         self.save()
 
@@ -627,11 +644,14 @@ class Measure(models.Model):
         approved=None,
         visibility=Visibility.PUBLIC,
         source_letter=None,
+        history_date=None,
     ):
         """Record a dated progress update and, when `status` is given, move the measure to it.
 
         An update by a coordinator is approved for the letter at once unless `approved` says
         otherwise; a contributor's update stays a draft until a coordinator approves it.
+        `history_date` is the moment of the change (replaying a past letter): it dates the
+        history records and the approval; default now.
         """
         from .permissions import is_coordinator, user_organisation
 
@@ -651,14 +671,19 @@ class Measure(models.Model):
             source_letter=source_letter,
             state=UpdateState.APPROVED if approved else UpdateState.DRAFT,
             approved_by=by if approved else None,
-            approved_at=timezone.now() if approved else None,
+            approved_at=(history_date or timezone.now()) if approved else None,
         )
         update._history_user = by
+        _date_history(update, history_date)
         update.full_clean()
         update.save()
         if status is not None and status != self.status:
             self.set_status(
-                status, by=by, on=date, reason=_("progress logged on %(d)s") % {"d": date}
+                status,
+                by=by,
+                on=date,
+                reason=_("progress logged on %(d)s") % {"d": date},
+                history_date=history_date,
             )
         return update
 
@@ -891,8 +916,20 @@ class Commitment(models.Model):
             self.due_date and self.due_date < today
         )
 
-    def fulfil(self, *, by, letter=None, on=None, status=CommitmentStatus.FULFILLED, note=""):
-        """Record how the commitment was answered: by `letter` (its date by default) or on `on`."""
+    def fulfil(
+        self,
+        *,
+        by,
+        letter=None,
+        on=None,
+        status=CommitmentStatus.FULFILLED,
+        note="",
+        history_date=None,
+    ):
+        """Record how the commitment was answered: by `letter` (its date by default) or on `on`.
+
+        `history_date` dates the history record (replaying past letters); default now.
+        """
         if status == CommitmentStatus.OPEN:
             raise ValidationError(_("Choose how the commitment was answered."))
         if self.status != CommitmentStatus.OPEN:
@@ -903,6 +940,7 @@ class Commitment(models.Model):
         self.fulfilment_note = note
         self._history_user = by
         self._change_reason = f"answered: {status}"
+        _date_history(self, history_date)
         self.full_clean()
         self.save()
 
