@@ -109,10 +109,12 @@ class CompareForm(ErrorsTiedToFields, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        cleaned["start"] = self._moment("from", "from_letter")
-        cleaned["end"] = self._moment("to", "to_letter")
+        for key, day_field, letter_field in (
+            ("start", "from", "from_letter"),
+            ("end", "to", "to_letter"),
+        ):
+            if day_field not in self.errors and letter_field not in self.errors:
+                cleaned[key] = self._moment(day_field, letter_field)
         return cleaned
 
 
