@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .formatting import date_nl, number_nl
@@ -277,7 +277,7 @@ def _organisation_of(user):
 
 def user_display_name(user):
     if user is None:
-        return _gettext("unknown")
+        return gettext("unknown")
     return user.get_full_name() or user.get_username()
 
 
@@ -355,7 +355,7 @@ def value_in_words(f, value, names=None):
     if isinstance(f, models.ForeignKey):
         return names.name(f.related_model, value) if names else f"#{value}"
     if isinstance(f, models.BooleanField):
-        return _gettext("yes") if value else _gettext("no")
+        return gettext("yes") if value else gettext("no")
     if isinstance(f, models.DateTimeField):
         if isinstance(value, str):
             value = datetime.datetime.fromisoformat(value)
@@ -415,7 +415,7 @@ class _Names:
         if pk is None:
             return "—"
         named = self.loaded.get(model, {})
-        return named.get(int(pk)) or _gettext("%(model)s no. %(id)s (deleted or hidden)") % {
+        return named.get(int(pk)) or gettext("%(model)s no. %(id)s (deleted or hidden)") % {
             "model": model._meta.verbose_name,
             "id": pk,
         }
@@ -452,7 +452,7 @@ def _object_label(model, record, names):
     if name == "measure":
         return f"{record.code} {record.title}".strip()
     if name == "progressupdate":
-        return _gettext("Progress of %(date)s on %(measure)s") % {
+        return gettext("Progress of %(date)s on %(measure)s") % {
             "date": date_nl(record.date),
             "measure": names.name(Measure, record.measure_id),
         }

@@ -16,7 +16,7 @@ what was changed meanwhile (read from the history, in words) so the user can red
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,7 +43,7 @@ class StaleEdit(ValidationError):
         for change in self.changes:
             for field in change.fields:
                 lines.append(
-                    _gettext("%(field)s: %(old)s → %(new)s (by %(user)s, %(when)s)")
+                    gettext("%(field)s: %(old)s → %(new)s (by %(user)s, %(when)s)")
                     % {
                         "field": field.label,
                         "old": field.old_text,

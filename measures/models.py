@@ -532,7 +532,6 @@ class Measure(models.Model):
     version = models.PositiveIntegerField(
         _("version"),
         default=1,
-        editable=False,
         help_text=_(
             "Goes up by one with every save; an edit based on an older version is refused."
         ),

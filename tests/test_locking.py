@@ -162,3 +162,56 @@ def test_concurrent_writers_lose_no_accepted_change(measure, alice, bob, carol, 
     assert measure.title == last[1]
     history = {(r.version, r.title, r.history_user_id) for r in measure.history.exclude(version=1)}
     assert history == set(accepted)
+
+
+def admin_post_data(measure, **changes):
+    data = {
+        "plan": measure.plan_id,
+        "action_line": measure.action_line_id or "",
+        "theme": measure.theme_id,
+        "title": measure.title,
+        "owner": measure.owner_id,
+        "status": measure.status,
+        "visibility": measure.visibility,
+        "version": measure.version,
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+        "updates-MIN_NUM_FORMS": "0",
+        "updates-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.django_db
+def test_the_admin_saves_a_current_version_with_user_and_origin(admin_client, admin_user, measure):
+    from django.urls import reverse
+
+    url = reverse("admin:measures_measure_change", args=[measure.pk])
+    assert 'name="version"' in admin_client.get(url).content.decode()
+    response = admin_client.post(
+        url, admin_post_data(measure, title="Via de admin"), REMOTE_ADDR="10.1.2.3"
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    measure.refresh_from_db()
+    assert (measure.title, measure.version) == ("Via de admin", 2)
+    record = measure.history.first()
+    assert (record.history_user, record.history_origin, record.title) == (
+        admin_user,
+        "web 10.1.2.3",
+        "Via de admin",
+    )
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_stale_version(admin_client, measure, bob):
+    from django.urls import reverse
+
+    stale = admin_post_data(measure, title="Oude stand")
+    measure.set_status(MeasureStatus.DELAYED, by=bob, reason="intussen")
+    url = reverse("admin:measures_measure_change", args=[measure.pk])
+    response = admin_client.post(url, stale)
+    assert response.status_code == 200
+    assert "Someone else saved this measure" in response.content.decode()
+    measure.refresh_from_db()
+    assert (measure.title, measure.status) == ("Handboek kindersekstoerisme", "delayed")
