@@ -67,6 +67,17 @@ class ProgressUpdateInline(admin.StackedInline):
 
 
 class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
+    """The Measure form of the admin, with the version check.
+
+    The admin's history view ("revert") fills the form from an old version, version number
+    included; the check must compare against the version in the database instead.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial["version"] = self._current_version()
+
     class Meta:
         model = models.Measure
         fields = [

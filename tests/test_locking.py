@@ -6,6 +6,7 @@ import pytest
 from django import forms
 from django.db import connection, connections
 
+from measures.history import acting_as
 from measures.locking import StaleEdit, VersionedFormMixin
 from measures.models import Measure, MeasureStatus
 
@@ -48,13 +49,15 @@ def test_a_stale_edit_is_refused_and_the_first_is_kept(measure, alice, bob):
 @pytest.mark.django_db
 def test_a_checked_save_writes_history_with_user_and_reason(measure, bob):
     measure.status = MeasureStatus.DELAYED
-    measure.save_checked(1, by=bob, reason="vertraagd")
+    with acting_as(bob, "command import_updates"):
+        measure.save_checked(1, by=bob, reason="vertraagd")
     record = measure.history.first()
-    assert (record.history_user, record.history_change_reason, record.version) == (
-        bob,
-        "vertraagd",
-        2,
-    )
+    assert (
+        record.history_user,
+        record.history_change_reason,
+        record.version,
+        record.history_origin,
+    ) == (bob, "vertraagd", 2, "command import_updates")
     assert record.status == MeasureStatus.DELAYED
 
 
@@ -215,3 +218,24 @@ def test_the_admin_refuses_a_stale_version(admin_client, measure, bob):
     assert "Someone else saved this measure" in response.content.decode()
     measure.refresh_from_db()
     assert (measure.title, measure.status) == ("Handboek kindersekstoerisme", "delayed")
+
+
+@pytest.mark.django_db
+def test_the_admin_history_revert_starts_from_the_current_version(
+    admin_client, admin_user, measure, bob
+):
+    from django.urls import reverse
+
+    first = measure.history.first()
+    measure.set_status(MeasureStatus.DELAYED, by=bob)
+    url = reverse("admin:measures_measure_simple_history", args=[measure.pk, first.history_id])
+    form = admin_client.get(url).context["adminform"].form
+    assert form.initial["version"] == 2
+    old = Measure.objects.get(pk=measure.pk)
+    old.status = first.status
+    old.version = 2
+    response = admin_client.post(url, admin_post_data(old))
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert (measure.status, measure.version) == (MeasureStatus.IN_PROGRESS, 3)
+    assert measure.history.first().history_user == admin_user

@@ -119,7 +119,7 @@ def _changes_csv(changes):
             change.user_name,
             change.organisation_name,
             change.origin,
-            change.model_label,
+            str(change.model_label).capitalize(),
             change.object_label,
             change.kind_label,
         ]
