@@ -155,10 +155,15 @@ def progress_as_of(moment, *, user=None, measures=None):
     if measures is not None:
         records = records.filter(measure_id__in=list(measures))
     if user is not None:
-        from .permissions import can_see_confidential
+        from .permissions import can_see_confidential, user_organisation
 
         if not can_see_confidential(user):
-            records = records.exclude(visibility=Visibility.CONFIDENTIAL)
+            # Confidential updates only for the organisation that owned the measure then.
+            organisation = user_organisation(user)
+            own = measures_as_of(moment).filter(owner_id=getattr(organisation, "pk", None))
+            records = records.exclude(
+                Q(visibility=Visibility.CONFIDENTIAL) & ~Q(measure_id__in=own.values("id"))
+            )
     return records.select_related("author", "author_organisation").order_by("-date", "-history_id")
 
 

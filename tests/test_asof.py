@@ -170,3 +170,12 @@ def test_compare_takes_the_moments_in_either_order(programme, alice):
     comparison = compare(AsOf(JUNE_1 + datetime.timedelta(1)), AsOf(JUNE_1), user=alice)
     assert comparison.start.day == JUNE_1
     assert [m.title for m in comparison.added] == ["Derde"]
+
+
+def test_confidential_progress_only_for_coordinators_and_the_owner(programme, alice, bob, vera):
+    first = programme[0]
+    update = first.log_progress(by=alice, text="Vertrouwelijk", visibility=Visibility.CONFIDENTIAL)
+    now = timezone.now()
+    assert [u.id for u in progress_as_of(now, user=alice)] == [update.pk]
+    assert [u.id for u in progress_as_of(now, user=bob)] == [update.pk]  # police owns it
+    assert list(progress_as_of(now, user=vera)) == []

@@ -118,3 +118,17 @@ def test_the_query_count_does_not_grow_with_the_versions(
     assert (
         len(response.context["page"].items) == 1 + versions
     )  # creation, then one record per version
+
+
+def test_it_shows_the_version_reported_in_a_letter_with_the_banner(client, measure, alice):
+    from measures.models import ProgressLetter
+
+    letter = ProgressLetter.objects.create(date=timezone.localdate(), title="Voortgangsbrief")
+    client.force_login(alice)
+    response = client.get(url(measure, letter=letter.pk))
+    assert response.context["as_of"].letter == letter
+    assert response.context["version"].id == measure.pk
+    html = response.content.decode()
+    assert "as-of-banner" in html
+    assert ("as reported in the letter of" in html) or ("zoals gerapporteerd in de brief" in html)
+    assert f'href="{url(measure)}"' in html  # back to today
