@@ -132,3 +132,20 @@ def test_it_shows_the_version_reported_in_a_letter_with_the_banner(client, measu
     assert "as-of-banner" in html
     assert ("as reported in the letter of" in html) or ("zoals gerapporteerd in de brief" in html)
     assert f'href="{url(measure)}"' in html  # back to today
+
+
+def test_the_older_link_shows_the_rest_of_the_history(client, measure, alice, monkeypatch):
+    monkeypatch.setattr("measures.views.history.HISTORY_PAGE_SIZE", 2)
+    for i, status in enumerate([MeasureStatus.DELAYED, MeasureStatus.STOPPED]):
+        measure._history_date = timezone.now() + datetime.timedelta(seconds=i + 1)
+        measure.set_status(status, by=alice)
+    client.force_login(alice)
+    first = client.get(url(measure))
+    assert "Older changes" in first.content.decode() or "Oudere wijzigingen" in (
+        first.content.decode()
+    )
+    cursor = first.context["page"].next_before
+    older = client.get(url(measure, before=cursor.isoformat()))
+    kinds = [c.kind for c in older.context["page"].items]
+    assert kinds == ["+"]
+    assert not older.context["page"].has_more
