@@ -542,6 +542,13 @@ class Measure(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_(
+            "Goes up by one with every save; an edit based on an older version is refused."
+        ),
+    )
 
     objects = MeasureQuerySet.as_manager()
     history = history(m2m_fields=[partners, countries])
@@ -587,6 +594,13 @@ class Measure(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}" if self.code else self.title
 
+    def save(self, *args, **kwargs):
+        # Every save of an existing measure counts as a new version, so an edit form opened before
+        # it (see save_checked) is refused instead of silently undoing it.
+        if not self._state.adding and not kwargs.get("force_insert"):
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("measures:detail", args=[self.pk])
 
@@ -629,6 +643,59 @@ class Measure(models.Model):
         _date_history(self, history_date)
         self.full_clean()
         self.save()
+
+    def save_checked(self, expected_version, *, by, reason="", m2m=None):
+        """Save the measure (and the many-to-many values in `m2m`, a dict of field name to objects)
+        unless someone saved it since `expected_version` was read: then raise StaleEdit, which
+        lists what they changed, and write nothing.
+
+        The conditional UPDATE claims the version inside the transaction: on PostgreSQL it locks
+        the row, so a concurrent writer waits and then finds the version gone; on SQLite the
+        IMMEDIATE transaction queues writers. The normal save() that follows writes the history.
+        """
+        from .locking import StaleEdit
+
+        try:
+            expected_version = int(expected_version)
+        except (TypeError, ValueError):
+            raise StaleEdit(self, None) from None
+        with transaction.atomic():
+            claimed = Measure.objects.filter(pk=self.pk, version=expected_version).update(
+                version=expected_version
+            )
+            if not claimed:
+                raise StaleEdit(self, expected_version)
+            self.version = expected_version
+            self._history_user = by
+            self._change_reason = reason or ""
+            self.save()
+            for name, values in (m2m or {}).items():
+                getattr(self, name).set(values)
+
+    def revert_to(self, record, *, by, reason, expected_version=None):
+        """Restore the fields, partners and countries of historical `record` (an earlier version of
+        this measure) as a new change by `by`, with `reason` (required) as its change reason."""
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("Say why the measure is reverted.")})
+        if len(reason.strip()) > 100:
+            raise ValidationError({"reason": _("Keep the reason to 100 characters or fewer.")})
+        if record.id != self.pk or record.history_type == "-":
+            raise ValidationError(_("This version does not belong to this measure."))
+        keep = {"id", "created_at", "updated_at", "version"}
+        for field in self._meta.concrete_fields:
+            if field.name not in keep:
+                setattr(self, field.attname, getattr(record, field.attname))
+        self.full_clean(exclude=["version"])
+        m2m = {
+            "partners": list(record.partners.values_list("organisation_id", flat=True)),
+            "countries": list(record.countries.values_list("country_id", flat=True)),
+        }
+        self.save_checked(
+            self.version if expected_version is None else expected_version,
+            by=by,
+            reason=reason.strip(),
+            m2m=m2m,
+        )
 
     @transaction.atomic
     def log_progress(
