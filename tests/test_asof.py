@@ -50,8 +50,9 @@ def programme(plan, kst, police, alice):
     """Two measures on 1 June 2015; on 2 June one is delayed and a third is added."""
     first = make_measure(plan, kst, police, "Eerste", at(JUNE_1, 9), alice, status="in_progress")
     second = make_measure(plan, kst, police, "Tweede", at(JUNE_1, 10), alice, status="not_started")
-    dated(first, at(JUNE_1 + datetime.timedelta(1), 9), alice)
-    first.set_status(MeasureStatus.DELAYED, by=alice)
+    first.set_status(
+        MeasureStatus.DELAYED, by=alice, history_date=at(JUNE_1 + datetime.timedelta(1), 9)
+    )
     third = make_measure(plan, kst, police, "Derde", at(JUNE_1 + datetime.timedelta(1), 10), alice)
     return first, second, third
 
@@ -63,7 +64,7 @@ def test_the_measures_as_they_stood_at_the_end_of_a_day(programme, django_assert
         records = {r.id: r for r in measures_as_of(end_of_day(JUNE_1))}
     assert set(records) == {first.pk, second.pk}
     assert records[first.pk].status == MeasureStatus.IN_PROGRESS
-    assert records[first.pk].get_status_display() == "In progress"
+    assert records[first.pk].get_status_display() == "Lopend"
     assert records[first.pk].plan.title == "Plan van aanpak kindersekstoerisme"
     later = {r.id: r.status for r in measures_as_of(end_of_day(JUNE_1 + datetime.timedelta(1)))}
     assert later == {first.pk: "delayed", second.pk: "not_started", third.pk: ""}
@@ -78,8 +79,7 @@ def test_the_end_of_the_day_is_amsterdam_time(plan, kst, police, alice):
 def test_two_records_with_one_timestamp_give_the_measure_once(plan, kst, police, alice):
     moment = at(JUNE_1, 9)
     measure = make_measure(plan, kst, police, "Dubbel", moment, alice)
-    dated(measure, moment, alice)
-    measure.set_status(MeasureStatus.COMPLETED, by=alice)
+    measure.set_status(MeasureStatus.COMPLETED, by=alice, history_date=moment)
     assert len(list(Measure.history.as_of(end_of_day(JUNE_1)))) == 2  # the upstream pitfall
     records = list(measures_as_of(end_of_day(JUNE_1)))
     assert len(records) == 1
@@ -137,10 +137,10 @@ def test_parse_as_of_reads_a_date_or_a_letter():
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"as_of": "1-6-2015"}, "is not a date"),
-        ({"as_of": "2999-01-01"}, "lies in the future"),
-        ({"letter": "999"}, "There is no letter"),
-        ({"letter": "abc"}, "There is no letter"),
+        ({"as_of": "1-6-2015"}, "is geen datum"),
+        ({"as_of": "2999-01-01"}, "ligt in de toekomst"),
+        ({"letter": "999"}, "Er is geen brief"),
+        ({"letter": "abc"}, "Er is geen brief"),
     ],
 )
 def test_parse_as_of_refuses_bad_input_clearly(params, message):
@@ -159,8 +159,8 @@ def test_compare_lists_added_measures_status_changes_and_progress(programme, ali
     (change,) = comparison.status_changes
     assert (change.measure.id, change.old_label, change.new_label) == (
         first.pk,
-        "In progress",
-        "Delayed",
+        "Lopend",
+        "Vertraagd",
     )
     assert [u.text for u in comparison.progress] == ["Vertraagd door capaciteit"]
     assert comparison.removed == []

@@ -28,7 +28,7 @@ def test_creation_lists_the_initial_values_in_words(measure):
     assert created.kind == "+"
     values = {f.name: f.new_text for f in created.fields}
     assert values["title"] == "Handboek kindersekstoerisme"
-    assert values["status"] == "In progress"
+    assert values["status"] == "Lopend"
     assert values["owner"] == "Nationale Politie"
     assert values["plan"] == "Plan van aanpak kindersekstoerisme"
 
@@ -41,7 +41,7 @@ def test_a_status_change_reads_from_label_to_label_with_user_and_reason(measure,
     assert latest.reason == "wacht op de politie"
     assert latest.origin == "shell"
     (status,) = [f for f in latest.fields if f.name == "status"]
-    assert (status.old_text, status.new_text) == ("In progress", "Delayed")
+    assert (status.old_text, status.new_text) == ("Lopend", "Vertraagd")
 
 
 def test_foreign_keys_read_as_names(measure, alice, prosecution):
@@ -77,7 +77,7 @@ def test_deletion_is_shown(measure, alice):
     measure.delete()
     page = latest_changes({Measure: Measure.history.filter(id=pk)}, limit=10)
     assert page.items[0].kind == "-"
-    assert page.items[0].kind_label == "deleted"
+    assert page.items[0].kind_label == "verwijderd"
     assert page.items[0].object_label == "Handboek kindersekstoerisme"
 
 
@@ -95,10 +95,10 @@ def test_records_with_the_same_timestamp_each_diff_against_their_own_predecessor
         measure.set_status(status, by=alice)
     first, second = history_of(measure)[:2]
     assert [(f.old_text, f.new_text) for f in first.fields if f.name == "status"] == [
-        ("Delayed", "Completed")
+        ("Vertraagd", "Afgerond")
     ]
     assert [(f.old_text, f.new_text) for f in second.fields if f.name == "status"] == [
-        ("In progress", "Delayed")
+        ("Lopend", "Vertraagd")
     ]
 
 

@@ -10,7 +10,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 
-from measures.middleware import SESSION_STARTED
+from measures.middleware import SESSION_SEEN, SESSION_STARTED
 
 
 def manage(*args, **env):
@@ -118,9 +118,23 @@ def test_a_session_ends_at_its_absolute_limit(client, alice):
     assert "_auth_user_id" not in client.session
 
 
-def test_an_idle_session_expires(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST
-    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+def test_an_idle_session_expires(client, alice, settings):
+    client.force_login(alice)
+    session = client.session
+    session[SESSION_SEEN] = int(time.time()) - settings.SESSION_COOKIE_AGE - 1
+    session.save()
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_active_session_is_refreshed_once_a_minute_not_on_every_request(client, alice):
+    client.force_login(alice)
+    session = client.session
+    session[SESSION_SEEN] = int(time.time()) - 61
+    session.save()
+    client.get("/admin/")
+    assert int(time.time()) - client.session[SESSION_SEEN] < 5
 
 
 @pytest.mark.urls("tests.urls_errors")

@@ -222,9 +222,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 # A session ends after this many minutes without a request, and in any case after the absolute
-# limit (measures.middleware.SessionLimitMiddleware).
+# limit (both enforced by measures.middleware.SessionLimitMiddleware, which refreshes an active
+# session once a minute rather than writing it on every request).
 SESSION_COOKIE_AGE = 60 * env_int("TRACKER_SESSION_IDLE_MINUTES", 30)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TRACKER_SESSION_ABSOLUTE_SECONDS = 60 * 60 * env_int("TRACKER_SESSION_MAX_HOURS", 10)
 TRACKER_TRUST_X_FORWARDED_FOR = env_bool("TRACKER_TRUST_X_FORWARDED_FOR", default=False)

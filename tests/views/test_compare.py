@@ -24,8 +24,7 @@ def history(plan, kst, police, alice):
     old = Measure(plan=plan, theme=kst, owner=police, title="Oud", status="in_progress")
     old._history_date = at(DAY1)
     old.save()
-    old._history_date = at(DAY2)
-    old.set_status(MeasureStatus.COMPLETED, by=alice)
+    old.set_status(MeasureStatus.COMPLETED, by=alice, history_date=at(DAY2))
     new = Measure(plan=plan, theme=kst, owner=police, title="Nieuw")
     new._history_date = at(DAY2)
     new.save()
@@ -39,10 +38,10 @@ def test_it_shows_added_measures_and_status_changes_between_dates(client, histor
     comparison = response.context["comparison"]
     assert [m.title for m in comparison.added] == ["Nieuw"]
     assert [(c.old_label, c.new_label) for c in comparison.status_changes] == [
-        ("In progress", "Completed")
+        ("Lopend", "Afgerond")
     ]
     html = response.content.decode()
-    assert "Nieuw" in html and "Completed" in html
+    assert "Nieuw" in html and "Afgerond" in html
 
 
 def test_it_compares_two_letters(client, history, alice):

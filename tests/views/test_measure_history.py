@@ -41,7 +41,7 @@ def test_it_shows_who_changed_what_in_words(client, measure, alice, bob):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Bob" in html and "Politie" in html
-    assert "In progress" in html and "Delayed" in html  # labels (no Dutch catalogue yet)
+    assert "Lopend" in html and "Vertraagd" in html  # labels (no Dutch catalogue yet)
     assert "capaciteit" in html
     assert "<del" in html and "<ins>" in html
 

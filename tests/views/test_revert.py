@@ -83,8 +83,8 @@ def test_a_stale_version_is_refused_with_what_changed(client, changed, alice, bo
     response = client.post(url(measure, record), {"reason": "terug", "version": opened_at})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Someone else saved this measure" in html
-    assert "Stopped → Delayed" in html
+    assert "Iemand anders heeft deze maatregel opgeslagen" in html
+    assert "Gestopt → Vertraagd" in html
     assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.DELAYED
 
 
