@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import commitments, indicators
 
 app_name = "measures"
 
-urlpatterns = []
+urlpatterns = [
+    path("commitments/", commitments.commitment_list, name="commitments"),
+    path("commitments/<int:pk>/", commitments.commitment_detail, name="commitment_detail"),
+    path("commitments/<int:pk>/fulfil/", commitments.commitment_fulfil, name="commitment_fulfil"),
+    path("indicators/", indicators.indicator_list, name="indicators"),
+    path("indicators/<int:pk>/", indicators.indicator_detail, name="indicator_detail"),
+    path(
+        "indicators/<int:pk>/values/new/",
+        indicators.indicator_value_create,
+        name="indicator_value_create",
+    ),
+    path(
+        "indicators/values/<int:pk>/edit/",
+        indicators.indicator_value_edit,
+        name="indicator_value_edit",
+    ),
+]
