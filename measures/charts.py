@@ -80,10 +80,12 @@ def indicator_chart_svg(indicator, values, *, element_id=None):
     ]
     maximum = Decimal(100) if indicator.is_percentage else _nice_maximum(max(numbers, default=0))
 
+    padding = 32  # Keeps the first and last points and their labels off the edges.
+
     def x(index):
         if len(values) == 1:
             return MARGIN_LEFT + plot_width / 2
-        return MARGIN_LEFT + plot_width * index / (len(values) - 1)
+        return MARGIN_LEFT + padding + (plot_width - 2 * padding) * index / (len(values) - 1)
 
     def y(number):
         return MARGIN_TOP + plot_height * (1 - float(number / maximum))
@@ -141,8 +143,11 @@ def indicator_chart_svg(indicator, values, *, element_id=None):
                 f'data-value="{number}"/>'
             )
             if not dashed:
+                # The label goes above the point, or below it when the target lies above.
+                below = value.target is not None and number < value.target
+                label_y = py + 20 if below else py - 10
                 parts.append(
-                    f'<text x="{px:.1f}" y="{py - 10:.1f}" text-anchor="middle" '
+                    f'<text x="{px:.1f}" y="{label_y:.1f}" text-anchor="middle" '
                     f'font-weight="bold">{escape(_format(indicator, number))}</text>'
                 )
 

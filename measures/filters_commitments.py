@@ -14,7 +14,7 @@ class CommitmentFilter(django_filters.FilterSet):
         label=_("Status"), choices=CommitmentStatus.choices, empty_label=_("All statuses")
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=CommitmentKind.choices, empty_label=_("Commitments and motions")
+        label=_("Kind"), choices=CommitmentKind.choices, empty_label=_("All kinds")
     )
     overdue = django_filters.BooleanFilter(
         label=_("Only overdue"),

@@ -71,6 +71,7 @@ class IndicatorValueForm(forms.ModelForm):
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.indicator = indicator
+        self.fields["quarter"].help_text = ""
         self.fields["quarter"].widget = forms.Select(
             choices=[(0, _("Whole year"))]
             + [(q, _("Quarter %(q)d") % {"q": q}) for q in range(1, 5)]
