@@ -151,3 +151,21 @@ def test_without_a_planned_letter_nothing_is_sent(programme, mailoutbox, capsys)
     call_command("send_reminders")
     assert mailoutbox == []
     assert "No draft letter is planned" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_commands_query_count_does_not_grow_with_the_measures(
+    programme, plan, prevention, kst, police, count, django_assert_num_queries, mailoutbox
+):
+    for number in range(count):
+        Measure.objects.create(
+            plan=plan, action_line=prevention, theme=kst, title=f"Maatregel {number}", owner=police
+        )
+    call_command("send_reminders", "--dry-run", "--letter-date", "2015-12-01")  # system account
+    # 1 the system account (TrackerCommand), then the six of build_reminders: 2 last sent
+    # letter, 3 stale measures, 4 commitments due, 5 their measures, 6 contributors,
+    # 7 coordinators. Rendering the mails needs nothing more.
+    with django_assert_num_queries(7):
+        call_command("send_reminders", "--letter-date", "2015-12-01")
+    assert len(mailoutbox) == 2
+    assert f"Maatregel {count - 1}" in mailoutbox[0].body + mailoutbox[1].body
