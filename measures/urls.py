@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import history
+from .views import commitments, history, indicators
 
 app_name = "measures"
 
@@ -13,4 +13,19 @@ urlpatterns = [
     ),
     path("changes/", history.change_list, name="changes"),
     path("compare/", history.compare_view, name="compare"),
+    path("commitments/", commitments.commitment_list, name="commitments"),
+    path("commitments/<int:pk>/", commitments.commitment_detail, name="commitment_detail"),
+    path("commitments/<int:pk>/fulfil/", commitments.commitment_fulfil, name="commitment_fulfil"),
+    path("indicators/", indicators.indicator_list, name="indicators"),
+    path("indicators/<int:pk>/", indicators.indicator_detail, name="indicator_detail"),
+    path(
+        "indicators/<int:pk>/values/new/",
+        indicators.indicator_value_create,
+        name="indicator_value_create",
+    ),
+    path(
+        "indicators/values/<int:pk>/edit/",
+        indicators.indicator_value_edit,
+        name="indicator_value_edit",
+    ),
 ]
