@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import exports
 
 app_name = "measures"
 
-urlpatterns = []
+urlpatterns = [
+    path("measures/export.<str:fmt>", exports.measure_export, name="measure_export"),
+]
