@@ -40,6 +40,7 @@ from .spreadsheets import MEASURE_COLUMNS, UPDATE_COLUMNS
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 DUTCH_DATE = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
+DUTCH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 TRUE_WORDS = {"ja", "j", "yes", "y", "true", "waar", "1", "x"}
 FALSE_WORDS = {"nee", "n", "no", "false", "onwaar", "0"}
 
@@ -169,6 +170,12 @@ def parse_decimal(value):
         return None
     if "," in raw:
         raw = raw.replace(".", "").replace(",", ".")
+    elif DUTCH_THOUSANDS.match(raw):
+        if raw.count(".") == 1:
+            raise ValueError(
+                _("“%(v)s” is ambiguous; write 1500 or 1,5 (or 1.500,00).") % {"v": value}
+            )
+        raw = raw.replace(".", "")
     try:
         return decimal.Decimal(raw)
     except decimal.InvalidOperation:
@@ -420,9 +427,15 @@ class MeasureRowParser:
                     errors[HEADER_OF[key]] = str(exc)
                     return
         if len(set(found.values())) > 1:
-            errors[HEADER_OF["status"]] = _(
-                "the status “%(code)s” and the status text “%(label)s” disagree"
-            ) % {"code": text(cells["status"]), "label": text(cells["status_label"])}
+            # Someone edited one of the two columns: the one that differs from the stored
+            # status is the edit. Both edited, differently: ask which one is meant.
+            edited = {v for v in found.values() if v != measure.status}
+            if measure.pk is None or len(edited) != 1:
+                errors[HEADER_OF["status"]] = _(
+                    "the status “%(code)s” and the status text “%(label)s” disagree"
+                ) % {"code": text(cells["status"]), "label": text(cells["status_label"])}
+                return
+            assign("status", edited.pop())
             return
         assign("status", found.get("status", found.get("status_label", MeasureStatus.UNKNOWN)))
 

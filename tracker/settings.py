@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    "import_export",
     "measures",
 ]
 
@@ -177,6 +178,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Composite (history_date, id) index: speeds up as_of() on the history tables.
 SIMPLE_HISTORY_DATE_INDEX = "Composite"
 SIMPLE_HISTORY_REVERT_DISABLED = False
+
+# Spreadsheet import (command and admin): the largest file and the most rows accepted.
+TRACKER_MAX_IMPORT_BYTES = env_int("TRACKER_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
+TRACKER_MAX_IMPORT_ROWS = env_int("TRACKER_MAX_IMPORT_ROWS", 5000)
+# django-import-export in the admin: only coordinators (who may add measures) import or export;
+# the admin export ignores the confidentiality rules of the pages, so viewers may not use it.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
