@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import models
+from . import models, spreadsheets
+from .resources import FORMATS, MeasureResource
 
 
 @admin.register(models.Theme)
@@ -67,7 +69,13 @@ class ProgressUpdateInline(admin.StackedInline):
 
 
 @admin.register(models.Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    """Measures, with their history and spreadsheet import/export (coordinators only, see
+    IMPORT_EXPORT_*_PERMISSION_CODE)."""
+
+    resource_classes = [MeasureResource]
+    import_formats = FORMATS
+    export_formats = FORMATS
     list_display = ["title", "code", "plan", "action_line", "theme", "owner", "status", "due_date"]
     list_filter = ["status", "theme", "plan", "action_line", "owner", "visibility"]
     search_fields = ["title", "description", "code", "source_reference"]
@@ -76,6 +84,12 @@ class MeasureAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["partners", "countries"]
     date_hierarchy = "due_date"
     inlines = [ProgressUpdateInline]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, spreadsheets.UnreadableFile):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
 
 @admin.register(models.ProgressUpdate)

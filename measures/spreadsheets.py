@@ -136,18 +136,20 @@ def dutch_label(choices, value):
 
 
 def measure_row(measure):
-    """Return the cells of one measure, in the order of MEASURE_COLUMNS."""
+    """Return the cells of one measure, in the order of MEASURE_COLUMNS (an unsaved or
+    half-filled measure, as in an import preview, gives empty cells where it has nothing)."""
+    saved = measure.pk is not None
     return [
         measure.pk,
-        str(measure.plan),
+        str(measure.plan) if measure.plan_id else "",
         measure.action_line.name if measure.action_line_id else "",
-        measure.theme.name,
+        measure.theme.name if measure.theme_id else "",
         measure.parent_id or "",
         measure.code,
         measure.title,
         measure.description,
-        measure.owner.short_name,
-        LIST_SEPARATOR.join(o.short_name for o in measure.partners.all()),
+        measure.owner.short_name if measure.owner_id else "",
+        LIST_SEPARATOR.join(o.short_name for o in measure.partners.all()) if saved else "",
         measure.status,
         dutch_label(MeasureStatus, measure.status),
         measure.start_date,
@@ -155,7 +157,7 @@ def measure_row(measure):
         measure.completed_date,
         measure.budget_eur,
         measure.funder.short_name if measure.funder_id else "",
-        LIST_SEPARATOR.join(c.name for c in measure.countries.all()),
+        LIST_SEPARATOR.join(c.name for c in measure.countries.all()) if saved else "",
         measure.visibility,
         measure.source_reference,
     ]
