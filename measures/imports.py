@@ -14,6 +14,7 @@ The admin's import (measures/resources.py) uses the same `MeasureRowParser`.
 
 import datetime
 import decimal
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -182,18 +183,26 @@ def parse_decimal(value):
         raise ValueError(_("“%(v)s” is not an amount.") % {"v": value}) from None
 
 
+@functools.cache
+def choice_names(choices):
+    """Return {code or label in Dutch or English, casefolded: code} for a TextChoices class."""
+    names = {}
+    for language in ("en", "nl"):
+        with translation.override(language):
+            for code, label in choices.choices:
+                names.setdefault(str(label).casefold(), code)
+    for code in choices.values:
+        names[code.casefold()] = code
+    return names
+
+
 def parse_choice(choices, value, what):
     """Return the code of a TextChoices value given by its code or its Dutch or English label."""
     raw = text(value)
-    wanted = raw.casefold()
-    for code, label in choices.choices:
-        names = {code.casefold(), str(label).casefold()}
-        for language in ("nl", "en"):
-            with translation.override(language):
-                names.add(str(label).casefold())
-        if wanted in names:
-            return code
-    raise ValueError(_("unknown %(what)s “%(v)s”") % {"what": what, "v": raw})
+    try:
+        return choice_names(choices)[raw.casefold()]
+    except KeyError:
+        raise ValueError(_("unknown %(what)s “%(v)s”") % {"what": what, "v": raw}) from None
 
 
 def parse_bool(value, default=True):

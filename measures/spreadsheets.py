@@ -309,6 +309,21 @@ def spreadsheet_response(sheets, fmt, filename):
     return response
 
 
+def measures_file(measures, fmt, updates=None):
+    """Return the measures as .xlsx bytes (with a "Voortgang" sheet when `updates` is given) or
+    as CSV text (the measures only)."""
+    if fmt == "csv":
+        return write_csv(headers(MEASURE_COLUMNS), measure_rows(measures))
+    return write_xlsx(measures_workbook(measures, updates))
+
+
+def updates_file(updates, fmt):
+    """Return progress updates as .xlsx bytes (sheet "Voortgang") or as CSV text."""
+    if fmt == "csv":
+        return write_csv(headers(UPDATE_COLUMNS), update_rows(updates))
+    return write_xlsx([(UPDATES_SHEET, headers(UPDATE_COLUMNS), update_rows(updates))])
+
+
 def measures_workbook(measures, updates=None):
     """Return the sheets of a measure export: the measures and, if given, their updates."""
     sheets = [(MEASURES_SHEET, headers(MEASURE_COLUMNS), measure_rows(measures))]

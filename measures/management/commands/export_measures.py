@@ -32,15 +32,9 @@ class Command(BaseCommand):
         measures = Measure.objects.all()
         updates = ProgressUpdate.objects.all()
         if fmt == "xlsx":
-            path.write_bytes(
-                spreadsheets.write_xlsx(spreadsheets.measures_workbook(measures, updates))
-            )
+            path.write_bytes(spreadsheets.measures_file(measures, fmt, updates))
         elif options["updates"]:
-            rows = spreadsheets.update_rows(updates)
-            header = spreadsheets.headers(spreadsheets.UPDATE_COLUMNS)
-            path.write_text(spreadsheets.write_csv(header, rows), encoding="utf-8", newline="")
+            path.write_text(spreadsheets.updates_file(updates, fmt), encoding="utf-8", newline="")
         else:
-            rows = spreadsheets.measure_rows(measures)
-            header = spreadsheets.headers(spreadsheets.MEASURE_COLUMNS)
-            path.write_text(spreadsheets.write_csv(header, rows), encoding="utf-8", newline="")
+            path.write_text(spreadsheets.measures_file(measures, fmt), encoding="utf-8", newline="")
         self.stdout.write(f"Written to {path}.")
