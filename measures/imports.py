@@ -604,9 +604,13 @@ def _plan_measures(table, lookups, errors):
             continue
         messages = [f"{column}: {message}" for column, message in problems.items()]
         action = "created" if measure.pk is None else ("updated" if changed else "unchanged")
-        if not messages and action != "unchanged":
+        if action != "unchanged" or messages:
+            # The model's own rules, for the fields that could be read: all problems at once.
+            unread = [KEY_OF[column] for column in problems if column in KEY_OF]
             try:
-                measure.full_clean()
+                measure.full_clean(
+                    exclude=unread + (["status"] if "status_label" in unread else [])
+                )
             except ValidationError as exc:
                 messages += validation_messages(exc, FIELD_HEADERS)
         if messages:
@@ -616,6 +620,7 @@ def _plan_measures(table, lookups, errors):
     return planned
 
 
+KEY_OF = {c.header: c.key for c in MEASURE_COLUMNS}
 FIELD_HEADERS = {c.key: c.header for c in MEASURE_COLUMNS} | {"__all__": gettext_lazy("row")}
 
 

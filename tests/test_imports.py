@@ -234,6 +234,7 @@ def test_several_bad_rows_are_each_reported_and_nothing_is_written(measures, ali
     assert "The due date cannot be before the start date." in errors[0]
     assert "unknown theme “Onbekend”" in errors[1]
     assert "is not a date that exists" in errors[2]
+    assert "titel: This field cannot be blank." in errors[2]  # Every problem of a row at once.
 
 
 def test_an_unknown_id_is_refused(measures, alice):
