@@ -227,6 +227,15 @@ def parse_id(value, what):
     return int(raw)
 
 
+def same_text(old, new):
+    """Return True if two texts differ at most in surrounding spaces and line-end style."""
+
+    def plain(value):
+        return "\n".join(line.rstrip() for line in value.strip().splitlines())
+
+    return plain(old) == plain(new)
+
+
 def split_list(value):
     return [part.strip() for part in text(value).split(spreadsheets.LIST_SEPARATOR) if part.strip()]
 
@@ -343,7 +352,10 @@ class MeasureRowParser:
         def assign(name, value):
             attname = measure._meta.get_field(name).attname
             new = value.pk if hasattr(value, "pk") else value
-            if getattr(measure, attname) != new:
+            old = getattr(measure, attname)
+            if isinstance(new, str) and isinstance(old, str) and same_text(old, new):
+                return  # Only spaces or line ends differ: a spreadsheet's doing, not an edit.
+            if old != new:
                 changed.append(name)
             if hasattr(value, "pk") or value is None and attname.endswith("_id"):
                 setattr(measure, name, value)

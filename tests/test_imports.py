@@ -121,6 +121,14 @@ def test_importing_the_unchanged_xlsx_export_changes_nothing(measures, alice):
     assert history_count() == before
 
 
+def test_spaces_and_line_ends_a_spreadsheet_adds_are_no_change(measures, alice):
+    Measure.objects.filter(pk=measures[0].pk).update(description="Regel een\nRegel twee\n")
+    before = history_count()
+    report = run(csv_with({(0, "description"): " Regel een\r\nRegel twee "}), user=alice)
+    assert report.count("unchanged") == 2
+    assert history_count() == before
+
+
 def test_an_xlsx_edited_in_a_spreadsheet_program_round_trips(measures, alice):
     """Dates come back as datetimes and amounts as floats: they still compare equal."""
     workbook = load_workbook(io.BytesIO(exported_xlsx()))
