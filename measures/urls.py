@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import commitments, history, indicators
+from .views import commitments, exports, history, indicators
 
 app_name = "measures"
 
@@ -28,4 +28,5 @@ urlpatterns = [
         indicators.indicator_value_edit,
         name="indicator_value_edit",
     ),
+    path("measures/export.<str:fmt>", exports.measure_export, name="measure_export"),
 ]
