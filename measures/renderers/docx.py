@@ -1,0 +1,174 @@
+"""The summary as a Word letter (python-docx), with the little OXML python-docx has no API for:
+the document language, repeating table header rows and the table cell alignment."""
+
+import io
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from ..formatting import date_nl
+from . import (
+    FIGURE_HEADERS,
+    SOURCE_PREFIX,
+    clean,
+    closing,
+    commitment_answer,
+    commitment_heading,
+    commitment_made,
+    letter_title,
+    no_progress_line,
+    opening,
+    paragraphs,
+    place_and_date,
+    status_line,
+)
+
+LANGUAGE = "nl-NL"
+DARK_BLUE = RGBColor(0x15, 0x42, 0x73)
+
+
+def _set_language(document):
+    """Mark every run as Dutch (docDefaults) so Word checks the spelling in Dutch."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attribute), LANGUAGE)
+    document.core_properties.language = LANGUAGE
+
+
+def _style(document):
+    normal = document.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+    for name, size in (("Title", 20), ("Heading 1", 15), ("Heading 2", 13), ("Heading 3", 11)):
+        style = document.styles[name]
+        style.font.size = Pt(size)
+        style.font.color.rgb = DARK_BLUE
+    _set_language(document)
+
+
+def repeat_header(row):
+    """Mark `row` as a header row Word repeats at the top of every page (w:tblHeader)."""
+    trpr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    trpr.append(header)
+
+
+def _note(paragraph, number):
+    if number:
+        run = paragraph.add_run(str(number))
+        run.font.superscript = True
+
+
+def _figure_table(document, table):
+    caption = document.add_paragraph(style="Caption")
+    caption.add_run(f"Tabel {table.number}: {clean(table.title)}")
+    grid = document.add_table(rows=1, cols=len(FIGURE_HEADERS))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+    header = grid.rows[0]
+    repeat_header(header)
+    for cell, text in zip(header.cells, FIGURE_HEADERS, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+    for row in table.rows:
+        cells = grid.add_row().cells
+        values = (str(row.year), row.target_text, row.realised_text, row.difference_text)
+        for i, text in enumerate((*values, row.change_text)):
+            cells[i].text = text
+            if i:
+                cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if table.source:
+        source = document.add_paragraph()
+        run = source.add_run(f"{SOURCE_PREFIX}: {clean(table.source)}")
+        run.italic = True
+        run.font.size = Pt(9)
+
+
+def render_docx(summary):
+    """Return the summary as the bytes of a .docx letter."""
+    document = Document()
+    _style(document)
+    title = letter_title(summary)
+    document.core_properties.title = clean(title)
+    document.add_paragraph(clean(title), style="Title")
+    document.add_paragraph(place_and_date(summary))
+    text, note = opening(summary)
+    para = document.add_paragraph(text)
+    _note(para, note)
+    if summary.previous_letter:
+        para.add_run(".")
+
+    for theme in summary.themes:
+        document.add_heading(f"{theme.number}. {clean(theme.name)}", level=1)
+        for line in theme.action_lines:
+            document.add_heading(f"{line.number} {clean(line.name)}", level=2)
+            for measure in line.measures:
+                label = f"{measure.code} {measure.title}" if measure.code else measure.title
+                heading = document.add_heading(clean(label), level=3)
+                _note(heading, measure.note)
+                status = document.add_paragraph()
+                status.add_run(status_line(measure)).italic = True
+                if not measure.updates:
+                    document.add_paragraph(no_progress_line(measure))
+                for update in measure.updates:
+                    for i, block in enumerate(paragraphs(update.text)):
+                        para = document.add_paragraph()
+                        if i == 0:
+                            para.add_run(f"{date_nl(update.date)} – ").bold = True
+                        para.add_run(block)
+                if measure.next_steps:
+                    para = document.add_paragraph()
+                    para.add_run("Vervolg: ").bold = True
+                    para.add_run(" ".join(paragraphs(measure.next_steps)))
+        for table in theme.figures:
+            _figure_table(document, table)
+
+    if summary.commitments:
+        document.add_heading(f"{len(summary.themes) + 1}. Toezeggingen en moties", level=1)
+        for commitment in summary.commitments:
+            heading = document.add_heading(commitment_heading(commitment), level=3)
+            _note(heading, commitment.note)
+            for block in paragraphs(commitment.text):
+                document.add_paragraph(block)
+            made = commitment_made(commitment)
+            if made:
+                document.add_paragraph(made)
+            document.add_paragraph().add_run(commitment_answer(commitment)).italic = True
+            for block in paragraphs(commitment.fulfilment_note):
+                document.add_paragraph(block)
+
+    lines = closing(summary)
+    if lines:
+        document.add_paragraph()
+        para = document.add_paragraph()
+        for i, line in enumerate(lines):
+            if i:
+                para.add_run().add_break()
+            para.add_run(clean(line))
+
+    if summary.notes:
+        document.add_heading("Noten", level=1)
+        for note in summary.notes:
+            para = document.add_paragraph()
+            para.paragraph_format.space_after = Pt(2)
+            run = para.add_run(str(note.number))
+            run.font.superscript = True
+            small = para.add_run(f" {clean(note.text)}")
+            small.font.size = Pt(9)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
