@@ -36,7 +36,8 @@ def letter_title(summary):
 
 
 def letter_date(summary):
-    return summary.letter.date if summary.letter else timezone.localdate()
+    """Return the letter's date, or for a draft the period's last day (today by default)."""
+    return summary.letter.date if summary.letter else min(summary.end, timezone.localdate())
 
 
 def place_and_date(summary):

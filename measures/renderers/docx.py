@@ -8,7 +8,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 from ..formatting import date_nl
 from . import (
@@ -29,6 +29,8 @@ from . import (
 
 LANGUAGE = "nl-NL"
 DARK_BLUE = RGBColor(0x15, 0x42, 0x73)
+COLUMN_WIDTHS = (Cm(1.8), Cm(2.8), Cm(3.0), Cm(2.6), Cm(4.6))
+HEADER_FILL = "E8EEF5"
 
 
 def _set_language(document):
@@ -65,6 +67,15 @@ def repeat_header(row):
     trpr.append(header)
 
 
+def _shade(cell, fill):
+    """Give a table cell a background colour (w:shd)."""
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
 def _note(paragraph, number):
     if number:
         run = paragraph.add_run(str(number))
@@ -77,19 +88,28 @@ def _figure_table(document, table):
     grid = document.add_table(rows=1, cols=len(FIGURE_HEADERS))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+    grid.autofit = False
     header = grid.rows[0]
     repeat_header(header)
-    for cell, text in zip(header.cells, FIGURE_HEADERS, strict=True):
-        cell.text = ""
+    for i, (cell, text) in enumerate(zip(header.cells, FIGURE_HEADERS, strict=True)):
+        _shade(cell, HEADER_FILL)
         run = cell.paragraphs[0].add_run(text)
         run.bold = True
+        run.font.size = Pt(10)
+        if i:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for row in table.rows:
         cells = grid.add_row().cells
         values = (str(row.year), row.target_text, row.realised_text, row.difference_text)
         for i, text in enumerate((*values, row.change_text)):
-            cells[i].text = text
+            paragraph = cells[i].paragraphs[0]
+            paragraph.add_run(text).font.size = Pt(10)
             if i:
-                cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row in grid.rows:
+        for cell, width in zip(row.cells, COLUMN_WIDTHS, strict=True):
+            cell.width = width
+            cell.paragraphs[0].paragraph_format.space_after = Pt(0)
     if table.source:
         source = document.add_paragraph()
         run = source.add_run(f"{SOURCE_PREFIX}: {clean(table.source)}")

@@ -32,10 +32,11 @@ def _escape_leading(match):
     return match.group(1) + "\\" + match.group(2)
 
 
-def escape(text):
-    """Return user text safe to place in a Markdown paragraph, heading or table cell."""
+def escape(text, *, line_start=True):
+    """Return user text safe to place in a Markdown paragraph, heading or table cell (where
+    nothing starts a line: `line_start=False`)."""
     text = SPECIAL.sub(r"\\\1", " ".join(clean(text).split()))
-    return LEADING.sub(_escape_leading, text)
+    return LEADING.sub(_escape_leading, text) if line_start else text
 
 
 def note_ref(number):
@@ -75,7 +76,7 @@ def render_markdown(summary):
                     row.difference_text,
                     row.change_text,
                 )
-                out.append("| " + " | ".join(escape(c) for c in cells) + " |")
+                out.append("| " + " | ".join(escape(c, line_start=False) for c in cells) + " |")
             out.append("")
             if table.source:
                 out += [f"*{SOURCE_PREFIX}: {escape(table.source)}*", ""]
