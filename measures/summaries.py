@@ -231,6 +231,7 @@ class CommitmentEntry:
     fulfilled_by: LetterRef | None
     fulfilment_note: str
     note: int | None = None
+    in_this_letter: bool = False
 
     @property
     def kind_nl(self):
@@ -630,7 +631,7 @@ def build_summary(
         entry.note = notes.cite(selected[entry.id]["source_reference"])
 
     commitments, unanswered = _commitments(
-        start, end, as_of, set(entries), notes, theme_id or plan_id or organisation_id
+        letter, start, end, as_of, set(entries), notes, theme_id or plan_id or organisation_id
     )
 
     ordered = [m for t in theme_sections for line in t.action_lines for m in line.measures]
@@ -734,7 +735,7 @@ def _figures(theme_ids, start, end, as_of):
     return result
 
 
-def _commitments(start, end, as_of, measure_ids, notes, filtered):
+def _commitments(letter, start, end, as_of, measure_ids, notes, filtered):
     """Return (commitments due or answered in the period, those due by its end and unanswered),
     as they stood at `as_of` (3 queries)."""
     rows = _latest_rows(
@@ -814,6 +815,7 @@ def _commitments(start, end, as_of, measure_ids, notes, filtered):
             else None,
             fulfilment_note=row["fulfilment_note"] if answered else "",
             note=notes.cite(row["kamerstuk"]),
+            in_this_letter=bool(answered and letter and row["fulfilled_by_id"] == letter.pk),
         )
         shown.append(entry)
         if not answered and due_by_end:

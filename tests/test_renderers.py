@@ -101,7 +101,7 @@ def test_word_is_a_dutch_letter_with_date_notes_and_closing(summary):
     assert "2 Kamerstuk 31 015, nr. 93." in text
     assert "De Minister van Veiligheid en Justitie,\nG.A. van der Steur" in text
     assert '<w:vertAlign w:val="superscript"/>' in document_xml
-    assert "Stand: later beantwoord dan toegezegd op 1 juni 2015" in text
+    assert "Stand: later beantwoord dan toegezegd op 1 juni 2015 met deze brief." in text
 
 
 def test_word_leaves_out_confidential_and_internal_measures(summary):

@@ -104,7 +104,9 @@ def commitment_answer(commitment):
     text = f"Stand: {commitment.outcome_nl}"
     if commitment.fulfilled_on:
         text += f" op {date_nl(commitment.fulfilled_on)}"
-    if commitment.fulfilled_by:
+    if commitment.in_this_letter:
+        text += " met deze brief"
+    elif commitment.fulfilled_by:
         text += f" met de brief «{clean(commitment.fulfilled_by.title)}»"
     return text + "."
 

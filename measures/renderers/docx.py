@@ -106,6 +106,8 @@ def _figure_table(document, table):
             paragraph.add_run(text).font.size = Pt(10)
             if i:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for column, width in zip(grid.columns, COLUMN_WIDTHS, strict=True):
+        column.width = width  # w:gridCol, which LibreOffice reads
     for row in grid.rows:
         for cell, width in zip(row.cells, COLUMN_WIDTHS, strict=True):
             cell.width = width
