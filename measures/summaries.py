@@ -735,7 +735,7 @@ def _figures(theme_ids, start, end, as_of):
     return result
 
 
-def _commitments(letter, start, end, as_of, measure_ids, notes, filtered):
+def _commitments(this_letter, start, end, as_of, measure_ids, notes, filtered):
     """Return (commitments due or answered in the period, those due by its end and unanswered),
     as they stood at `as_of` (3 queries)."""
     rows = _latest_rows(
@@ -815,7 +815,9 @@ def _commitments(letter, start, end, as_of, measure_ids, notes, filtered):
             else None,
             fulfilment_note=row["fulfilment_note"] if answered else "",
             note=notes.cite(row["kamerstuk"]),
-            in_this_letter=bool(answered and letter and row["fulfilled_by_id"] == letter.pk),
+            in_this_letter=bool(
+                answered and this_letter and row["fulfilled_by_id"] == this_letter.pk
+            ),
         )
         shown.append(entry)
         if not answered and due_by_end:

@@ -104,6 +104,15 @@ def test_word_is_a_dutch_letter_with_date_notes_and_closing(summary):
     assert "Stand: later beantwoord dan toegezegd op 1 juni 2015 met deze brief." in text
 
 
+def test_a_draft_names_the_letter_that_answered_a_commitment(letter_data):
+    text = render_markdown(build_summary(START, END))
+
+    assert (
+        "Stand: later beantwoord dan toegezegd op 1 juni 2015 met de brief "
+        "«Voortgang aanpak kinderpornografie en kindersekstoerisme».*"
+    ) in text
+
+
 def test_word_leaves_out_confidential_and_internal_measures(summary):
     document_xml, _ = docx_xml(render_docx(summary))
 
@@ -240,8 +249,8 @@ def test_html_has_the_letter_structure(summary):
     html = render_body(summary)
 
     assert '<article class="summary-letter" lang="nl"' in html
-    assert '<h3 class="h3">2. Kindersekstoerisme</h3>' in html
-    assert '<h4 class="h4">2.1 Preventie</h4>' in html
+    assert '<h3 class="h4">2. Kindersekstoerisme</h3>' in html
+    assert '<h4 class="h5">2.1 Preventie</h4>' in html
     assert "<caption>Tabel 1: Verdachten aangeleverd bij het OM</caption>" in html
     assert '<th scope="col">Gerealiseerd</th>' in html
     assert "<td>-1,4 %</td>" in html
