@@ -1,13 +1,18 @@
 """The summary as a Word letter (python-docx), with the little OXML python-docx has no API for:
-the document language, repeating table header rows and the table cell alignment."""
+the document language, repeating table header rows, cell shading and real footnotes (a
+footnotes part of our own, since python-docx has no footnote API)."""
 
 import io
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from ..formatting import date_nl
@@ -76,10 +81,70 @@ def _shade(cell, fill):
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _note(paragraph, number):
-    if number:
-        run = paragraph.add_run(str(number))
-        run.font.superscript = True
+FOOTNOTES_XML = (
+    f"<w:footnotes {nsdecls('w')}>"
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+    "<w:r><w:separator/></w:r></w:p></w:footnote>"
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0"/>'
+    "</w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>"
+    "</w:footnotes>"
+)
+
+
+class Footnotes:
+    """The document's footnotes part; Word numbers the notes itself, in order of reference."""
+
+    def __init__(self, document):
+        self.element = parse_xml(FOOTNOTES_XML)
+        part = XmlPart(
+            PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, self.element, document.part.package
+        )
+        document.part.relate_to(part, RT.FOOTNOTES)
+        self.next_id = 1
+
+    def add(self, paragraph, text):
+        """Add a footnote with `text` and its reference mark at the end of `paragraph`."""
+        note_id = str(self.next_id)
+        self.next_id += 1
+        reference = paragraph.add_run()
+        reference.font.superscript = True
+        mark = OxmlElement("w:footnoteReference")
+        mark.set(qn("w:id"), note_id)
+        reference._r.append(mark)
+
+        footnote = OxmlElement("w:footnote")
+        footnote.set(qn("w:id"), note_id)
+        para = OxmlElement("w:p")
+        ppr = OxmlElement("w:pPr")
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:after"), "0")
+        ppr.append(spacing)
+        para.append(ppr)
+        para.append(self._run(OxmlElement("w:footnoteRef"), superscript=True))
+        para.append(self._run(None, text=f" {text}"))
+        footnote.append(para)
+        self.element.append(footnote)
+
+    @staticmethod
+    def _run(child=None, *, text=None, superscript=False):
+        run = OxmlElement("w:r")
+        rpr = OxmlElement("w:rPr")
+        size = OxmlElement("w:sz")
+        size.set(qn("w:val"), "16")  # 8 pt
+        rpr.append(size)
+        if superscript:
+            align = OxmlElement("w:vertAlign")
+            align.set(qn("w:val"), "superscript")
+            rpr.append(align)
+        run.append(rpr)
+        if child is not None:
+            run.append(child)
+        if text is not None:
+            t = OxmlElement("w:t")
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            t.text = clean(text)
+            run.append(t)
+        return run
 
 
 def _figure_table(document, table):
@@ -123,6 +188,13 @@ def render_docx(summary):
     """Return the summary as the bytes of a .docx letter."""
     document = Document()
     _style(document)
+    footnotes = Footnotes(document)
+    note_texts = {note.number: note.text for note in summary.notes}
+
+    def _note(paragraph, number):
+        if number:
+            footnotes.add(paragraph, note_texts[number])
+
     title = letter_title(summary)
     document.core_properties.title = clean(title)
     document.add_paragraph(clean(title), style="Title")
@@ -180,16 +252,6 @@ def render_docx(summary):
             if i:
                 para.add_run().add_break()
             para.add_run(clean(line))
-
-    if summary.notes:
-        document.add_heading("Noten", level=1)
-        for note in summary.notes:
-            para = document.add_paragraph()
-            para.paragraph_format.space_after = Pt(2)
-            run = para.add_run(str(note.number))
-            run.font.superscript = True
-            small = para.add_run(f" {clean(note.text)}")
-            small.font.size = Pt(9)
 
     buffer = io.BytesIO()
     document.save(buffer)
