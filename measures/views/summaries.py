@@ -42,7 +42,12 @@ def download(summary, fmt, name):
 
 def summary(request):
     start, end = default_period()
-    form = SummaryForm(request.GET or None, user=request.user, initial={"start": start, "end": end})
+    data = None
+    if request.GET:
+        data = request.GET.copy()
+        data.setdefault("from", start.isoformat())
+        data.setdefault("to", end.isoformat())
+    form = SummaryForm(data, user=request.user, initial={"start": start, "end": end})
     if form.is_bound and not form.is_valid():
         context = {"form": form, "summary": None}
         return render(request, "measures/summary.html", context, status=400)

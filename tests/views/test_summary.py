@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from measures.models import Measure, MeasureStatus
 from tests import summary_data
@@ -69,7 +70,7 @@ def test_without_a_period_it_runs_from_the_last_sent_letter_to_today(client, ali
 
     assert response.status_code == 200
     assert response.context["summary"].start == datetime.date(2014, 9, 4)
-    assert response.context["summary"].end == datetime.date.today()
+    assert response.context["summary"].end == timezone.localdate()
 
 
 @pytest.mark.parametrize(
@@ -78,7 +79,7 @@ def test_without_a_period_it_runs_from_the_last_sent_letter_to_today(client, ali
         ({"from": "2015-13-01", "to": "2015-06-01"}, "Enter a valid date"),
         ({"from": "1 juni", "to": "2015-06-01"}, "Enter a valid date"),
         ({"from": "2015-06-01", "to": "2014-09-04"}, "The period must end on or after"),
-        ({"to": "2015-06-01"}, "This field is required"),
+        ({"from": "", "to": "2015-06-01"}, "This field is required"),
     ],
 )
 def test_bad_dates_give_a_form_error_not_a_server_error(client, alice, db, period, message):
@@ -109,6 +110,14 @@ def test_the_page_downloads_word_pdf_and_markdown(
     assert response["Content-Type"].startswith(content_type)
     assert f'filename="voortgang-2014-09-04-2015-06-01.{fmt}"' in response["Content-Disposition"]
     assert response.content.startswith(start)
+
+
+def test_a_download_without_a_period_uses_the_default_period(client, alice, letters):
+    client.force_login(alice)
+    response = client.get(URL, {"format": "md"})
+
+    assert response.status_code == 200
+    assert f"voortgang-2014-09-04-{timezone.localdate()}.md" in response["Content-Disposition"]
 
 
 def test_an_unknown_format_is_a_form_error(client, alice, db):
