@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
+from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
 from measures.models import ProgressUpdate
@@ -246,6 +247,37 @@ def test_markdown_escapes_user_text_so_it_cannot_make_structure(hostile_summary)
     table_rows = [line for line in lines if line.startswith("| ")]
     assert all(line.count(" | ") == 4 for line in table_rows)
     assert LONG_WORD in text
+
+
+def test_markdown_parsed_as_commonmark_has_only_our_structure(summary, hostile_summary):
+    """Parse both drafts with a CommonMark parser (with tables): the hostile one has the same
+    headings, tables and no HTML, links, emphasis or lists of its own."""
+    parser = MarkdownIt("commonmark").enable("table")
+
+    def structure(text):
+        tokens = parser.parse(text)
+        inline = [child.type for t in tokens if t.children for child in t.children]
+        return {
+            "headings": [t.tag for t in tokens if t.type == "heading_open"],
+            "tables": sum(t.type == "table_open" for t in tokens),
+            "rows": sum(t.type == "tr_open" for t in tokens),
+            "blocks": sorted({t.type for t in tokens}),
+            "html": [t for t in tokens if t.type.startswith("html")]
+            + [c for c in inline if c.startswith("html")],
+            "links": [c for c in inline if c == "link_open"],
+        }
+
+    plain, hostile = (
+        structure(render_markdown(summary)),
+        structure(render_markdown(hostile_summary)),
+    )
+    assert hostile == plain
+    assert hostile["html"] == [] and hostile["links"] == []
+    assert "bullet_list_open" not in hostile["blocks"]
+    assert "ordered_list_open" not in hostile["blocks"]
+    assert hostile["tables"] == 2 and hostile["rows"] == 7
+    html = parser.render(render_markdown(hostile_summary))
+    assert "&lt;script&gt;alert" in html and "<script" not in html
 
 
 def test_markdown_escape_neutralises_line_starts():
