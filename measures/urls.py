@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import commitments, exports, history, indicators
+from .views import commitments, exports, history, indicators, letters, summaries
 
 app_name = "measures"
 
@@ -29,4 +29,9 @@ urlpatterns = [
         name="indicator_value_edit",
     ),
     path("measures/export.<str:fmt>", exports.measure_export, name="measure_export"),
+    path("summaries/", summaries.summary, name="summary"),
+    path("letters/", letters.letter_list, name="letters"),
+    path("letters/new/", letters.letter_create, name="letter_create"),
+    path("letters/<int:pk>/", letters.letter_detail, name="letter_detail"),
+    path("letters/<int:pk>/send/", letters.letter_send, name="letter_send"),
 ]

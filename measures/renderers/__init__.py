@@ -1,0 +1,126 @@
+"""
+Renderers of a progress summary: they only format the structure `build_summary` returns.
+
+The letter is always Dutch (like measures/formatting.py): the fixed phrases of the letter live
+here, once, for every format. No renderer queries the database.
+"""
+
+import re
+
+from django.utils import timezone
+
+from ..formatting import date_nl
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean(text):
+    """Return `text` without characters no XML document may hold (user text may contain any)."""
+    return CONTROL_CHARACTERS.sub("", str(text or ""))
+
+
+def paragraphs(text):
+    """Split user text into paragraphs on blank lines, joining the lines inside each."""
+    blocks = re.split(r"\n\s*\n", clean(text).replace("\r\n", "\n").strip())
+    return [" ".join(line.strip() for line in block.splitlines()) for block in blocks if block]
+
+
+def letter_title(summary):
+    if summary.letter is not None:
+        return summary.letter.title
+    names = [theme.name.lower() for theme in summary.themes]
+    if not names:
+        return "Voortgang van de aanpak"
+    joined = " en ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return f"Voortgang van de aanpak van {joined}"
+
+
+def letter_date(summary):
+    """Return the letter's date, or for a draft the period's last day (today by default)."""
+    return summary.letter.date if summary.letter else min(summary.end, timezone.localdate())
+
+
+def place_and_date(summary):
+    return f"Den Haag, {date_nl(letter_date(summary))}"
+
+
+def opening(summary):
+    """Return the opening sentence, and the footnote number of the previous letter (or None)."""
+    text = (
+        "Met deze brief informeer ik uw Kamer over de voortgang van de aanpak en de "
+        f"ontwikkelingen in de periode van {summary.period_text}."
+    )
+    previous = summary.previous_letter
+    if previous is None:
+        return text, None
+    return (
+        f"{text} Deze brief sluit aan op de vorige voortgangsbrief van {date_nl(previous.date)}",
+        previous.note,
+    )
+
+
+def status_line(measure):
+    """Return "Status: lopend (trekker: Politie)" or "Status: lopend → afgerond …"."""
+    if measure.status_start is None:
+        status = f"nieuw, {measure.status_end_nl}"
+    elif measure.status_changed:
+        status = f"{measure.status_start_nl} → {measure.status_end_nl}"
+    else:
+        status = measure.status_end_nl
+    parts = [f"Status: {status}"]
+    if measure.owner:
+        parts.append(f"trekker: {measure.owner}")
+    if measure.due_date and measure.is_overdue:
+        parts.append(f"gepland gereed: {date_nl(measure.due_date)}, niet gehaald")
+    return "; ".join(parts) + "."
+
+
+def no_progress_line(measure):
+    return "Over deze periode is geen voortgang gemeld."
+
+
+def commitment_heading(commitment):
+    kind = "Motie" if commitment.kind_nl == "motie" else "Toezegging"
+    number = f" {commitment.number}" if commitment.number else ""
+    return f"{kind}{number}: {clean(commitment.title)}"
+
+
+def commitment_made(commitment):
+    """Return "Toegezegd tijdens het AO van … op …; termijn: …." (or "Ingediend door …")."""
+    text = "Ingediend" if commitment.kind_nl == "motie" else "Toegezegd"
+    if commitment.made_by:
+        text += f" door {clean(commitment.made_by)}"
+    if commitment.made_at:
+        text += f" tijdens {clean(commitment.made_at)}"
+    if commitment.made_on:
+        text += f" op {date_nl(commitment.made_on)}"
+    due = commitment.deadline_text or (date_nl(commitment.due_date) if commitment.due_date else "")
+    if due:
+        text += f"; termijn: {clean(due)}"
+    return text + "."
+
+
+def commitment_answer(commitment):
+    text = f"Stand: {commitment.outcome_nl}"
+    if commitment.fulfilled_on:
+        text += f" op {date_nl(commitment.fulfilled_on)}"
+    if commitment.in_this_letter:
+        text += " met deze brief"
+    elif commitment.fulfilled_by:
+        text += f" met de brief «{clean(commitment.fulfilled_by.title)}»"
+    return text + "."
+
+
+def closing(summary):
+    """Return the closing lines (title, name), or [] when the letter names no signatory."""
+    if not summary.signed_by and not summary.signed_title:
+        return []
+    return [
+        line
+        for line in (summary.signed_title and f"{summary.signed_title},", summary.signed_by)
+        if line
+    ]
+
+
+FIGURE_HEADERS = ("Jaar", "Streven", "Gerealiseerd", "Verschil", "Ten opzichte van vorig jaar")
+SOURCE_PREFIX = "Bron"

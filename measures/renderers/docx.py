@@ -1,0 +1,258 @@
+"""The summary as a Word letter (python-docx), with the little OXML python-docx has no API for:
+the document language, repeating table header rows, cell shading and real footnotes (a
+footnotes part of our own, since python-docx has no footnote API)."""
+
+import io
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
+
+from ..formatting import date_nl
+from . import (
+    FIGURE_HEADERS,
+    SOURCE_PREFIX,
+    clean,
+    closing,
+    commitment_answer,
+    commitment_heading,
+    commitment_made,
+    letter_title,
+    no_progress_line,
+    opening,
+    paragraphs,
+    place_and_date,
+    status_line,
+)
+
+LANGUAGE = "nl-NL"
+DARK_BLUE = RGBColor(0x15, 0x42, 0x73)
+COLUMN_WIDTHS = (Cm(1.8), Cm(2.8), Cm(3.0), Cm(2.6), Cm(4.6))
+HEADER_FILL = "E8EEF5"
+
+
+def _set_language(document):
+    """Mark every run as Dutch (docDefaults) so Word checks the spelling in Dutch."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attribute), LANGUAGE)
+    document.core_properties.language = LANGUAGE
+
+
+def _style(document):
+    normal = document.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+    for name, size in (("Title", 20), ("Heading 1", 15), ("Heading 2", 13), ("Heading 3", 11)):
+        style = document.styles[name]
+        style.font.size = Pt(size)
+        style.font.color.rgb = DARK_BLUE
+    _set_language(document)
+
+
+def repeat_header(row):
+    """Mark `row` as a header row Word repeats at the top of every page (w:tblHeader)."""
+    trpr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    trpr.append(header)
+
+
+def _shade(cell, fill):
+    """Give a table cell a background colour (w:shd)."""
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+FOOTNOTES_XML = (
+    f"<w:footnotes {nsdecls('w')}>"
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+    "<w:r><w:separator/></w:r></w:p></w:footnote>"
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0"/>'
+    "</w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>"
+    "</w:footnotes>"
+)
+
+
+class Footnotes:
+    """The document's footnotes part; Word numbers the notes itself, in order of reference."""
+
+    def __init__(self, document):
+        self.element = parse_xml(FOOTNOTES_XML)
+        part = XmlPart(
+            PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, self.element, document.part.package
+        )
+        document.part.relate_to(part, RT.FOOTNOTES)
+        self.next_id = 1
+
+    def add(self, paragraph, text):
+        """Add a footnote with `text` and its reference mark at the end of `paragraph`."""
+        note_id = str(self.next_id)
+        self.next_id += 1
+        reference = paragraph.add_run()
+        reference.font.superscript = True
+        mark = OxmlElement("w:footnoteReference")
+        mark.set(qn("w:id"), note_id)
+        reference._r.append(mark)
+
+        footnote = OxmlElement("w:footnote")
+        footnote.set(qn("w:id"), note_id)
+        para = OxmlElement("w:p")
+        ppr = OxmlElement("w:pPr")
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:after"), "0")
+        ppr.append(spacing)
+        para.append(ppr)
+        para.append(self._run(OxmlElement("w:footnoteRef"), superscript=True))
+        para.append(self._run(None, text=f" {text}"))
+        footnote.append(para)
+        self.element.append(footnote)
+
+    @staticmethod
+    def _run(child=None, *, text=None, superscript=False):
+        run = OxmlElement("w:r")
+        rpr = OxmlElement("w:rPr")
+        size = OxmlElement("w:sz")
+        size.set(qn("w:val"), "16")  # 8 pt
+        rpr.append(size)
+        if superscript:
+            align = OxmlElement("w:vertAlign")
+            align.set(qn("w:val"), "superscript")
+            rpr.append(align)
+        run.append(rpr)
+        if child is not None:
+            run.append(child)
+        if text is not None:
+            t = OxmlElement("w:t")
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            t.text = clean(text)
+            run.append(t)
+        return run
+
+
+def _figure_table(document, table):
+    caption = document.add_paragraph(style="Caption")
+    caption.add_run(f"Tabel {table.number}: {clean(table.title)}")
+    grid = document.add_table(rows=1, cols=len(FIGURE_HEADERS))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+    grid.autofit = False
+    header = grid.rows[0]
+    repeat_header(header)
+    for i, (cell, text) in enumerate(zip(header.cells, FIGURE_HEADERS, strict=True)):
+        _shade(cell, HEADER_FILL)
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.size = Pt(10)
+        if i:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row in table.rows:
+        cells = grid.add_row().cells
+        values = (str(row.year), row.target_text, row.realised_text, row.difference_text)
+        for i, text in enumerate((*values, row.change_text)):
+            paragraph = cells[i].paragraphs[0]
+            paragraph.add_run(text).font.size = Pt(10)
+            if i:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for column, width in zip(grid.columns, COLUMN_WIDTHS, strict=True):
+        column.width = width  # w:gridCol, which LibreOffice reads
+    for row in grid.rows:
+        for cell, width in zip(row.cells, COLUMN_WIDTHS, strict=True):
+            cell.width = width
+            cell.paragraphs[0].paragraph_format.space_after = Pt(0)
+    if table.source:
+        source = document.add_paragraph()
+        run = source.add_run(f"{SOURCE_PREFIX}: {clean(table.source)}")
+        run.italic = True
+        run.font.size = Pt(9)
+
+
+def render_docx(summary):
+    """Return the summary as the bytes of a .docx letter."""
+    document = Document()
+    _style(document)
+    footnotes = Footnotes(document)
+    note_texts = {note.number: note.text for note in summary.notes}
+
+    def _note(paragraph, number):
+        if number:
+            footnotes.add(paragraph, note_texts[number])
+
+    title = letter_title(summary)
+    document.core_properties.title = clean(title)
+    document.add_paragraph(clean(title), style="Title")
+    document.add_paragraph(place_and_date(summary))
+    text, note = opening(summary)
+    para = document.add_paragraph(text)
+    _note(para, note)
+    if summary.previous_letter:
+        para.add_run(".")
+
+    for theme in summary.themes:
+        document.add_heading(f"{theme.number}. {clean(theme.name)}", level=1)
+        for line in theme.action_lines:
+            document.add_heading(f"{line.number} {clean(line.name)}", level=2)
+            for measure in line.measures:
+                label = f"{measure.code} {measure.title}" if measure.code else measure.title
+                heading = document.add_heading(clean(label), level=3)
+                _note(heading, measure.note)
+                status = document.add_paragraph()
+                status.add_run(status_line(measure)).italic = True
+                if not measure.updates:
+                    document.add_paragraph(no_progress_line(measure))
+                for update in measure.updates:
+                    for i, block in enumerate(paragraphs(update.text)):
+                        para = document.add_paragraph()
+                        if i == 0:
+                            para.add_run(f"{date_nl(update.date)} – ").bold = True
+                        para.add_run(block)
+                if measure.next_steps:
+                    para = document.add_paragraph()
+                    para.add_run("Vervolg: ").bold = True
+                    para.add_run(" ".join(paragraphs(measure.next_steps)))
+        for table in theme.figures:
+            _figure_table(document, table)
+
+    if summary.commitments:
+        document.add_heading(f"{len(summary.themes) + 1}. Toezeggingen en moties", level=1)
+        for commitment in summary.commitments:
+            heading = document.add_heading(commitment_heading(commitment), level=3)
+            _note(heading, commitment.note)
+            for block in paragraphs(commitment.text):
+                document.add_paragraph(block)
+            made = commitment_made(commitment)
+            if made:
+                document.add_paragraph(made)
+            document.add_paragraph().add_run(commitment_answer(commitment)).italic = True
+            for block in paragraphs(commitment.fulfilment_note):
+                document.add_paragraph(block)
+
+    lines = closing(summary)
+    if lines:
+        document.add_paragraph()
+        para = document.add_paragraph()
+        for i, line in enumerate(lines):
+            if i:
+                para.add_run().add_break()
+            para.add_run(clean(line))
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,825 @@
+"""
+The progress summary: the draft of the next progress letter, built from the data.
+
+`build_summary(start, end, ...)` reads the programme as it stood at the end of the period (or at a
+letter's date) from the history tables and returns plain dataclasses; the renderers in
+`measures/renderers/` only format them. Nothing here renders, nothing there queries.
+
+History is read in one query per model: every historical row up to the moment asked for, ordered
+by object and time, of which the latest per object is kept in Python. That avoids both one query
+per measure and the duplicates `as_of()` returns when two records share a timestamp.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from . import formatting
+from .models import (
+    ActionLine,
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    Indicator,
+    IndicatorUnit,
+    IndicatorValue,
+    Measure,
+    MeasureStatus,
+    Organisation,
+    ProgressLetter,
+    ProgressUpdate,
+    Theme,
+    UpdateState,
+    Visibility,
+    end_of_day,
+)
+from .permissions import can_see_confidential, user_organisation
+
+# How many years before the period's first year the figure tables show.
+FIGURE_YEARS_BEFORE = 3
+
+# The letter is always Dutch (see formatting.py): the statuses as a letter writes them.
+STATUS_NL = {
+    MeasureStatus.UNKNOWN: "niet vermeld",
+    MeasureStatus.NOT_STARTED: "niet gestart",
+    MeasureStatus.IN_PROGRESS: "lopend",
+    MeasureStatus.DELAYED: "vertraagd",
+    MeasureStatus.COMPLETED: "afgerond",
+    MeasureStatus.STOPPED: "gestopt",
+    MeasureStatus.EMBEDDED: "geborgd in het reguliere werk",
+}
+
+OUTCOME_FULFILLED = "fulfilled"
+OUTCOME_LATE = "late"
+OUTCOME_OPEN = "open"
+OUTCOME_NL = {
+    OUTCOME_FULFILLED: "tijdig beantwoord",
+    OUTCOME_LATE: "later beantwoord dan toegezegd",
+    OUTCOME_OPEN: "nog open",
+}
+
+
+# --- The structure -----------------------------------------------------------------------------
+
+
+@dataclass
+class Note:
+    """A footnote citing a parliamentary paper; numbered in order of first mention."""
+
+    number: int
+    text: str
+
+
+@dataclass
+class LetterRef:
+    id: int
+    title: str
+    date: datetime.date
+    kamerstuk: str = ""
+    note: int | None = None
+
+
+@dataclass
+class UpdateEntry:
+    id: int
+    date: datetime.date
+    text: str
+    next_steps: str
+    status: str
+    organisation: str
+    visibility: str
+
+    @property
+    def status_nl(self):
+        return STATUS_NL.get(self.status, "") if self.status else ""
+
+
+@dataclass
+class MeasureEntry:
+    id: int
+    code: str
+    title: str
+    description: str
+    owner: str
+    theme_id: int
+    plan_id: int
+    action_line_id: int | None
+    visibility: str
+    status_start: str | None
+    status_end: str
+    due_date: datetime.date | None
+    completed_date: datetime.date | None
+    is_new: bool
+    is_completed: bool
+    is_delayed: bool
+    is_overdue: bool
+    updates: list[UpdateEntry] = field(default_factory=list)
+    next_steps: str = ""
+    drafts_waiting: int = 0
+    has_progress: bool = False
+    note: int | None = None
+
+    @property
+    def status_changed(self):
+        return self.status_start != self.status_end
+
+    @property
+    def status_start_nl(self):
+        return "nieuw" if self.status_start is None else STATUS_NL.get(self.status_start, "")
+
+    @property
+    def status_end_nl(self):
+        return STATUS_NL.get(self.status_end, "")
+
+
+@dataclass
+class ActionLineSection:
+    number: str
+    name: str
+    measures: list[MeasureEntry]
+
+
+@dataclass
+class FigureRow:
+    year: int
+    target: Decimal | None
+    realised: Decimal | None
+    unit: str
+    previous_realised: Decimal | None = None
+
+    @property
+    def difference(self):
+        if self.target is None or self.realised is None:
+            return None
+        return self.realised - self.target
+
+    @property
+    def change(self):
+        """Return the change on the year before in percent (counts and amounts only)."""
+        if self.unit == IndicatorUnit.PERCENT or not self.previous_realised:
+            return None
+        if self.realised is None:
+            return None
+        return (self.realised - self.previous_realised) / self.previous_realised * 100
+
+    def _amount(self, value):
+        if value is None:
+            return "–"
+        if self.unit == IndicatorUnit.PERCENT:
+            return formatting.percent_nl(value)
+        if self.unit == IndicatorUnit.EURO:
+            return formatting.euro_nl(value)
+        return formatting.number_nl(value)
+
+    @property
+    def target_text(self):
+        return self._amount(self.target) if self.target is not None else "n.v.t."
+
+    @property
+    def realised_text(self):
+        return self._amount(self.realised)
+
+    @property
+    def difference_text(self):
+        diff = self.difference
+        if diff is None:
+            return "–"
+        text = self._amount(abs(diff))
+        return f"+{text}" if diff > 0 else (f"-{text}" if diff < 0 else text)
+
+    @property
+    def change_text(self):
+        return formatting.signed_percent_nl(self.change) or "–"
+
+
+@dataclass
+class FigureTable:
+    number: int
+    indicator_id: int
+    title: str
+    unit: str
+    source: str
+    rows: list[FigureRow]
+
+
+@dataclass
+class ThemeSection:
+    number: int
+    code: str
+    name: str
+    action_lines: list[ActionLineSection]
+    figures: list[FigureTable]
+
+
+@dataclass
+class CommitmentEntry:
+    id: int
+    kind: str
+    number: str
+    title: str
+    text: str
+    made_by: str
+    made_at: str
+    made_on: datetime.date | None
+    due_date: datetime.date | None
+    deadline_text: str
+    status: str
+    outcome: str
+    fulfilled_on: datetime.date | None
+    fulfilled_by: LetterRef | None
+    fulfilment_note: str
+    note: int | None = None
+    in_this_letter: bool = False
+
+    @property
+    def kind_nl(self):
+        return "motie" if self.kind == CommitmentKind.MOTION else "toezegging"
+
+    @property
+    def outcome_nl(self):
+        return OUTCOME_NL[self.outcome]
+
+
+@dataclass
+class StatusChange:
+    measure: MeasureEntry
+    status_then: str | None
+    status_now: str
+
+    @property
+    def status_then_nl(self):
+        return "nieuw" if self.status_then is None else STATUS_NL.get(self.status_then, "")
+
+    @property
+    def status_now_nl(self):
+        return STATUS_NL.get(self.status_now, "")
+
+
+@dataclass
+class Changes:
+    """What changed since the last sent letter (for the coordinator's page, not the letter)."""
+
+    since: LetterRef | None
+    status_changes: list[StatusChange]
+    new_updates: list[tuple[MeasureEntry, UpdateEntry]]
+
+
+@dataclass
+class Completeness:
+    """What the coordinator should chase before the letter goes out (not part of the letter)."""
+
+    measures_without_progress: list[MeasureEntry]
+    drafts_waiting: list[MeasureEntry]
+    commitments_unanswered: list[CommitmentEntry]
+
+    @property
+    def is_complete(self):
+        return not (
+            self.measures_without_progress or self.drafts_waiting or self.commitments_unanswered
+        )
+
+
+@dataclass
+class Summary:
+    start: datetime.date
+    end: datetime.date
+    as_of: datetime.datetime
+    include_internal: bool
+    filters: dict
+    previous_letter: LetterRef | None
+    themes: list[ThemeSection]
+    new_measures: list[MeasureEntry]
+    completed_measures: list[MeasureEntry]
+    delayed_measures: list[MeasureEntry]
+    commitments: list[CommitmentEntry]
+    notes: list[Note]
+    completeness: Completeness
+    changes: Changes
+    letter: LetterRef | None = None
+    signed_by: str = ""
+    signed_title: str = ""
+
+    @property
+    def measures(self):
+        return [m for t in self.themes for line in t.action_lines for m in line.measures]
+
+    @property
+    def figure_tables(self):
+        return [table for t in self.themes for table in t.figures]
+
+    @property
+    def period_text(self):
+        return f"{formatting.date_nl(self.start)} tot en met {formatting.date_nl(self.end)}"
+
+
+# --- Reading history ---------------------------------------------------------------------------
+
+
+def _latest_rows(rows):
+    """Return {object id: latest row} from rows ordered by (id, history_date, history_id)."""
+    latest = {}
+    for row in rows:
+        latest[row["id"]] = row
+    return {pk: row for pk, row in latest.items() if row["history_type"] != "-"}
+
+
+def _state_split(rows, moment):
+    """Return ({id: latest row at `moment`}, {id: latest row overall}, {id: first row date})."""
+    before, latest, first = {}, {}, {}
+    for row in rows:
+        pk = row["id"]
+        first.setdefault(pk, row["history_date"])
+        latest[pk] = row
+        if row["history_date"] < moment:
+            before[pk] = row
+    alive = {pk: row for pk, row in latest.items() if row["history_type"] != "-"}
+    existed = {pk: row for pk, row in before.items() if row["history_type"] != "-"}
+    return existed, alive, first
+
+
+def start_of_day(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _kamerstuk_text(reference):
+    reference = (reference or "").strip()
+    if reference and reference[0].isdigit():
+        return f"Kamerstuk {reference}."
+    return reference
+
+
+class _Notes:
+    def __init__(self):
+        self.notes = []
+        self._by_text = {}
+
+    def cite(self, reference):
+        text = _kamerstuk_text(reference)
+        if not text:
+            return None
+        if text not in self._by_text:
+            note = Note(number=len(self.notes) + 1, text=text)
+            self.notes.append(note)
+            self._by_text[text] = note.number
+        return self._by_text[text]
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def _allowed_visibilities(include_internal):
+    if include_internal:
+        return {Visibility.PUBLIC, Visibility.INTERNAL, Visibility.CONFIDENTIAL}
+    return {Visibility.PUBLIC}
+
+
+# --- The builder -------------------------------------------------------------------------------
+
+
+def build_summary(
+    start,
+    end,
+    *,
+    theme=None,
+    plan=None,
+    organisation=None,
+    include_internal=False,
+    user=None,
+    as_of=None,
+    letter=None,
+):
+    """Return the summary of [start, end] as the programme stood at `as_of` (default: the end of
+    the period). Internal and confidential measures and updates stay out unless
+    `include_internal`; confidential ones then only for a `user` who may see them."""
+    if start > end:
+        raise ValueError("The period must end after it starts.")
+    as_of = as_of or end_of_day(end)
+    start_moment = start_of_day(start)
+    if isinstance(theme, str):
+        theme = Theme.objects.get(code=theme)
+    theme_id, plan_id, organisation_id = _pk(theme), _pk(plan), _pk(organisation)
+    allowed = _allowed_visibilities(include_internal)
+    see_confidential = bool(include_internal and user is not None and can_see_confidential(user))
+    user_org = (
+        user_organisation(user) if include_internal and user and not see_confidential else None
+    )
+    notes = _Notes()
+
+    # Query: the previous sent letter (the opening refers to it, the changes start from it).
+    previous = ProgressLetter.objects.last_sent(before=start)
+    if letter is not None and previous is not None and previous.pk == letter.pk:
+        previous = ProgressLetter.objects.sent().filter(date__lt=letter.date).first()
+    previous_ref = None
+    if previous is not None:
+        previous_ref = LetterRef(
+            previous.pk,
+            previous.title,
+            previous.date,
+            previous.kamerstuk,
+            notes.cite(previous.kamerstuk),
+        )
+    changes_moment = previous.as_of if previous is not None else start_moment
+
+    # Query: every measure history row up to as_of; the state at start, at as_of and at the
+    # previous letter come from the same rows.
+    measure_history = Measure.history.filter(history_date__lte=as_of)
+    if user is not None:
+        measure_history = measure_history.filter(
+            id__in=Measure.objects.visible_to(user).values("pk")
+        )
+    rows = list(
+        measure_history.order_by("id", "history_date", "history_id").values(
+            "id",
+            "history_id",
+            "history_date",
+            "history_type",
+            "code",
+            "title",
+            "description",
+            "owner_id",
+            "theme_id",
+            "plan_id",
+            "action_line_id",
+            "visibility",
+            "status",
+            "due_date",
+            "completed_date",
+            "source_reference",
+        )
+    )
+    at_start, at_end, first_seen = _state_split(rows, start_moment)
+    at_letter, _, _ = _state_split(rows, changes_moment)
+
+    def confidential_ok(row):
+        return see_confidential or (user_org is not None and row["owner_id"] == user_org.pk)
+
+    selected = {}
+    for pk, row in at_end.items():
+        if row["visibility"] not in allowed:
+            continue
+        if row["visibility"] == Visibility.CONFIDENTIAL and not confidential_ok(row):
+            continue
+        if theme_id and row["theme_id"] != theme_id:
+            continue
+        if plan_id and row["plan_id"] != plan_id:
+            continue
+        if organisation_id and row["owner_id"] != organisation_id:
+            continue
+        if first_seen[pk] > end_of_day(end):
+            continue
+        selected[pk] = row
+
+    # Queries: the names of themes, action lines (with their plans) and owners.
+    themes = {t.pk: t for t in Theme.objects.all()}
+    lines = {
+        line.pk: line
+        for line in ActionLine.objects.select_related("plan").filter(
+            pk__in={r["action_line_id"] for r in selected.values() if r["action_line_id"]}
+        )
+    }
+    owners = {
+        o.pk: o
+        for o in Organisation.objects.filter(pk__in={r["owner_id"] for r in selected.values()})
+    }
+
+    entries = {}
+    for pk, row in selected.items():
+        before = at_start.get(pk)
+        status_start = before["status"] if before else None
+        status_end = row["status"]
+        entries[pk] = MeasureEntry(
+            id=pk,
+            code=row["code"],
+            title=row["title"],
+            description=row["description"],
+            owner=owners[row["owner_id"]].short_name if row["owner_id"] in owners else "",
+            theme_id=row["theme_id"],
+            plan_id=row["plan_id"],
+            action_line_id=row["action_line_id"],
+            visibility=row["visibility"],
+            status_start=status_start,
+            status_end=status_end,
+            due_date=row["due_date"],
+            completed_date=row["completed_date"],
+            is_new=start_moment <= first_seen[pk] <= end_of_day(end),
+            is_completed=status_end == MeasureStatus.COMPLETED
+            and status_start != MeasureStatus.COMPLETED,
+            is_delayed=status_end == MeasureStatus.DELAYED,
+            is_overdue=bool(
+                row["due_date"]
+                and row["due_date"] < end
+                and status_end not in MeasureStatus.closed()
+            ),
+        )
+
+    # Query: every progress update history row of the selected measures up to as_of.
+    update_rows = _latest_rows(
+        ProgressUpdate.history.filter(history_date__lte=as_of, measure_id__in=list(entries))
+        .order_by("id", "history_date", "history_id")
+        .values(
+            "id",
+            "history_type",
+            "measure_id",
+            "date",
+            "text",
+            "next_steps",
+            "status",
+            "state",
+            "include_in_letter",
+            "visibility",
+            "author_organisation_id",
+        )
+    )
+    update_orgs = {
+        o.pk: o.short_name
+        for o in Organisation.objects.filter(
+            pk__in={r["author_organisation_id"] for r in update_rows.values()} - {None}
+        )
+    }
+    new_updates = []
+    for row in sorted(update_rows.values(), key=lambda r: (r["date"], r["id"])):
+        entry = entries.get(row["measure_id"])
+        if entry is None:
+            continue
+        in_period = start <= row["date"] <= end
+        if in_period:
+            entry.has_progress = True
+        if row["state"] != UpdateState.APPROVED:
+            entry.drafts_waiting += in_period
+            continue
+        if row["visibility"] not in allowed:
+            continue
+        if row["visibility"] == Visibility.CONFIDENTIAL and not (
+            see_confidential
+            or (user_org is not None and selected[entry.id]["owner_id"] == user_org.pk)
+        ):
+            continue
+        update = UpdateEntry(
+            id=row["id"],
+            date=row["date"],
+            text=row["text"],
+            next_steps=row["next_steps"],
+            status=row["status"],
+            organisation=update_orgs.get(row["author_organisation_id"], ""),
+            visibility=row["visibility"],
+        )
+        if previous is not None and row["date"] > previous.date and row["date"] <= end:
+            new_updates.append((entry, update))
+        if in_period and row["include_in_letter"]:
+            entry.updates.append(update)
+            if update.next_steps:
+                entry.next_steps = update.next_steps
+
+    # Sections: theme order, then plan and action line order, then code and title.
+    def line_key(entry):
+        line = lines.get(entry.action_line_id)
+        if line is None:
+            return (1, 0, 0, "")
+        return (0, line.plan.start or datetime.date.min, line.plan_id, line.order)
+
+    theme_sections = []
+    by_theme = {}
+    for entry in entries.values():
+        by_theme.setdefault(entry.theme_id, []).append(entry)
+
+    # Queries: the indicators of the themes shown and their values as of as_of.
+    figure_theme_ids = {theme_id} if theme_id else set(by_theme)
+    if not theme_id and not plan_id and not organisation_id:
+        figure_theme_ids = set(themes)
+    figures_by_theme = _figures(figure_theme_ids, start, end, as_of)
+
+    numbered_themes = [t for t in themes.values() if t.pk in by_theme or t.pk in figures_by_theme]
+    for number, theme_obj in enumerate(numbered_themes, start=1):
+        measures = sorted(
+            by_theme.get(theme_obj.pk, []),
+            key=lambda e: (line_key(e), e.code, e.title.lower(), e.id),
+        )
+        sections = []
+        plans_in_theme = {m.plan_id for m in measures}
+        for entry in measures:
+            line = lines.get(entry.action_line_id)
+            name = line.name if line else "Overige maatregelen"
+            if line and len(plans_in_theme) > 1:
+                name = f"{name} ({line.plan})"
+            if not sections or sections[-1].name != name:
+                sections.append(
+                    ActionLineSection(
+                        number=f"{number}.{len(sections) + 1}", name=name, measures=[]
+                    )
+                )
+            sections[-1].measures.append(entry)
+        theme_sections.append(
+            ThemeSection(
+                number=number,
+                code=theme_obj.code,
+                name=theme_obj.name,
+                action_lines=sections,
+                figures=figures_by_theme.get(theme_obj.pk, []),
+            )
+        )
+    table_number = 0
+    for section in theme_sections:
+        for table in section.figures:
+            table_number += 1
+            table.number = table_number
+
+    # Footnotes in reading order: measures first, then commitments.
+    for entry in (m for t in theme_sections for line in t.action_lines for m in line.measures):
+        entry.note = notes.cite(selected[entry.id]["source_reference"])
+
+    commitments, unanswered = _commitments(
+        letter, start, end, as_of, set(entries), notes, theme_id or plan_id or organisation_id
+    )
+
+    ordered = [m for t in theme_sections for line in t.action_lines for m in line.measures]
+    status_changes = []
+    for entry in ordered:
+        then = at_letter.get(entry.id)
+        status_then = then["status"] if then else None
+        if status_then != entry.status_end:
+            status_changes.append(StatusChange(entry, status_then, entry.status_end))
+
+    letter_ref = None
+    if letter is not None:
+        letter_ref = LetterRef(letter.pk, letter.title, letter.date, letter.kamerstuk)
+    return Summary(
+        start=start,
+        end=end,
+        as_of=as_of,
+        include_internal=include_internal,
+        filters={
+            "theme": themes[theme_id].name if theme_id in themes else "",
+            "plan": str(plan) if plan else "",
+            "organisation": str(organisation) if organisation else "",
+        },
+        previous_letter=previous_ref,
+        themes=theme_sections,
+        new_measures=[m for m in ordered if m.is_new],
+        completed_measures=[m for m in ordered if m.is_completed],
+        delayed_measures=[m for m in ordered if m.is_delayed or m.is_overdue],
+        commitments=commitments,
+        notes=notes.notes,
+        completeness=Completeness(
+            measures_without_progress=[m for m in ordered if not m.has_progress],
+            drafts_waiting=[m for m in ordered if m.drafts_waiting],
+            commitments_unanswered=unanswered,
+        ),
+        changes=Changes(
+            since=previous_ref,
+            status_changes=status_changes,
+            new_updates=new_updates if previous is not None else [],
+        ),
+        letter=letter_ref,
+        signed_by=letter.signed_by if letter else "",
+        signed_title=letter.signed_title if letter else "",
+    )
+
+
+def _figures(theme_ids, start, end, as_of):
+    """Return {theme id: [FigureTable]} for the yearly totals around the period (2 queries)."""
+    first_year = start.year - FIGURE_YEARS_BEFORE
+    indicators = list(Indicator.objects.filter(theme_id__in=theme_ids).order_by("order", "name"))
+    if not indicators:
+        return {}
+    values = _latest_rows(
+        IndicatorValue.history.filter(
+            history_date__lte=as_of,
+            indicator_id__in=[i.pk for i in indicators],
+            quarter=0,
+            breakdown="",
+            year__gte=first_year - 1,
+            year__lte=end.year,
+        )
+        .order_by("id", "history_date", "history_id")
+        .values("id", "history_type", "indicator_id", "year", "target", "realised", "source")
+    )
+    by_indicator = {}
+    for row in values.values():
+        by_indicator.setdefault(row["indicator_id"], {})[row["year"]] = row
+    result = {}
+    for indicator in indicators:
+        years = by_indicator.get(indicator.pk)
+        if not years:
+            continue
+        rows = []
+        source = indicator.default_source
+        for year in sorted(years):
+            if year < first_year:
+                continue
+            row = years[year]
+            previous = years.get(year - 1)
+            source = row["source"] or source
+            rows.append(
+                FigureRow(
+                    year=year,
+                    target=row["target"],
+                    realised=row["realised"],
+                    unit=indicator.unit,
+                    previous_realised=previous["realised"] if previous else None,
+                )
+            )
+        if rows:
+            result.setdefault(indicator.theme_id, []).append(
+                FigureTable(
+                    number=0,
+                    indicator_id=indicator.pk,
+                    title=indicator.name,
+                    unit=indicator.unit,
+                    source=source,
+                    rows=rows,
+                )
+            )
+    return result
+
+
+def _commitments(this_letter, start, end, as_of, measure_ids, notes, filtered):
+    """Return (commitments due or answered in the period, those due by its end and unanswered),
+    as they stood at `as_of` (3 queries)."""
+    rows = _latest_rows(
+        Commitment.history.filter(history_date__lte=as_of)
+        .order_by("id", "history_date", "history_id")
+        .values(
+            "id",
+            "history_type",
+            "kind",
+            "number",
+            "title",
+            "text",
+            "made_by",
+            "made_at",
+            "made_on",
+            "due_date",
+            "deadline_text",
+            "status",
+            "fulfilled_on",
+            "fulfilled_by_id",
+            "fulfilment_note",
+            "kamerstuk",
+        )
+    )
+    if filtered:
+        linked = set(
+            Commitment.measures.through.objects.filter(
+                commitment_id__in=list(rows), measure_id__in=list(measure_ids)
+            ).values_list("commitment_id", flat=True)
+        )
+        rows = {pk: row for pk, row in rows.items() if pk in linked}
+    letters = {
+        letter.pk: letter
+        for letter in ProgressLetter.objects.filter(
+            pk__in={r["fulfilled_by_id"] for r in rows.values()} - {None}
+        )
+    }
+    shown, unanswered = [], []
+    ordered = sorted(
+        rows.values(),
+        key=lambda r: (
+            r["due_date"] or datetime.date.max,
+            r["made_on"] or datetime.date.min,
+            r["id"],
+        ),
+    )
+    for row in ordered:
+        answered = row["status"] != CommitmentStatus.OPEN
+        due_in = row["due_date"] is not None and start <= row["due_date"] <= end
+        answered_in = answered and row["fulfilled_on"] and start <= row["fulfilled_on"] <= end
+        due_by_end = row["due_date"] is not None and row["due_date"] <= end
+        if not (due_in or answered_in or (due_by_end and not answered)):
+            continue
+        if not answered:
+            outcome = OUTCOME_OPEN
+        elif row["due_date"] and row["fulfilled_on"] > row["due_date"]:
+            outcome = OUTCOME_LATE
+        else:
+            outcome = OUTCOME_FULFILLED
+        letter = letters.get(row["fulfilled_by_id"])
+        entry = CommitmentEntry(
+            id=row["id"],
+            kind=row["kind"],
+            number=row["number"],
+            title=row["title"],
+            text=row["text"],
+            made_by=row["made_by"],
+            made_at=row["made_at"],
+            made_on=row["made_on"],
+            due_date=row["due_date"],
+            deadline_text=row["deadline_text"],
+            status=row["status"],
+            outcome=outcome,
+            fulfilled_on=row["fulfilled_on"] if answered else None,
+            fulfilled_by=LetterRef(letter.pk, letter.title, letter.date, letter.kamerstuk)
+            if letter and answered
+            else None,
+            fulfilment_note=row["fulfilment_note"] if answered else "",
+            note=notes.cite(row["kamerstuk"]),
+            in_this_letter=bool(
+                answered and this_letter and row["fulfilled_by_id"] == this_letter.pk
+            ),
+        )
+        shown.append(entry)
+        if not answered and due_by_end:
+            unanswered.append(entry)
+    return shown, unanswered

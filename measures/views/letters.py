@@ -1,0 +1,73 @@
+"""Progress letters: the list, a letter's page (its summary as of its date), saving and sending."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..models import ProgressLetter
+from ..permissions import is_coordinator
+from ..summaries import build_summary
+from ..summary_forms import LetterForm
+from .summaries import DOWNLOADS, download
+
+
+def _require_coordinator(request):
+    if not is_coordinator(request.user):
+        raise PermissionDenied(_("Only coordinators can save and send progress letters."))
+
+
+def letter_list(request):
+    letters = ProgressLetter.objects.select_related("sent_by")
+    return render(request, "measures/letter_list.html", {"letters": letters})
+
+
+def letter_summary(letter, user):
+    """Return the summary a letter reports: its period, as the programme stood on its date."""
+    start = letter.period_start or letter.date
+    end = letter.period_end or letter.date
+    return build_summary(start, end, as_of=letter.as_of, letter=letter, user=user)
+
+
+def letter_detail(request, pk):
+    letter = get_object_or_404(ProgressLetter, pk=pk)
+    result = letter_summary(letter, request.user)
+    fmt = request.GET.get("format")
+    if fmt in DOWNLOADS:
+        return download(result, fmt, f"brief-{letter.date}")
+    context = {
+        "letter": letter,
+        "summary": result,
+        "is_coordinator": is_coordinator(request.user),
+    }
+    return render(request, "measures/letter_detail.html", context)
+
+
+@require_POST
+def letter_create(request):
+    _require_coordinator(request)
+    form = LetterForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The letter was not saved: %(errors)s")
+            % {"errors": "; ".join(e for errors in form.errors.values() for e in errors)},
+        )
+        return redirect("measures:summary")
+    letter = form.save()
+    messages.success(request, _("The draft letter was saved."))
+    return redirect("measures:letter_detail", pk=letter.pk)
+
+
+@require_POST
+def letter_send(request, pk):
+    _require_coordinator(request)
+    letter = get_object_or_404(ProgressLetter, pk=pk)
+    try:
+        letter.mark_sent(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The letter is marked as sent; its content is now fixed."))
+    return redirect("measures:letter_detail", pk=letter.pk)

@@ -1,0 +1,84 @@
+"""The progress summary page: the draft of the next letter, and its downloads."""
+
+import datetime
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from ..models import ProgressLetter
+from ..permissions import is_coordinator
+from ..renderers import letter_title
+from ..renderers.docx import render_docx
+from ..renderers.markdown import render_markdown
+from ..renderers.pdf import render_pdf
+from ..summaries import build_summary
+from ..summary_forms import LetterForm, SummaryForm
+
+DOWNLOADS = {
+    "md": (render_markdown, "text/markdown; charset=utf-8"),
+    "docx": (
+        render_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "pdf": (render_pdf, "application/pdf"),
+}
+
+
+def default_period(today=None):
+    """Return (from, to): from the last sent letter's date (or 1 January) up to today."""
+    today = today or timezone.localdate()
+    last = ProgressLetter.objects.last_sent(before=today)
+    return (last.date if last else datetime.date(today.year, 1, 1)), today
+
+
+def download(summary, fmt, name):
+    """Return the summary rendered as `fmt` as an attachment called `name`.`fmt`."""
+    render_format, content_type = DOWNLOADS[fmt]
+    response = HttpResponse(render_format(summary), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def summary(request):
+    start, end = default_period()
+    data = None
+    if request.GET:
+        data = request.GET.copy()
+        data.setdefault("from", start.isoformat())
+        data.setdefault("to", end.isoformat())
+    form = SummaryForm(data, user=request.user, initial={"start": start, "end": end})
+    if form.is_bound and not form.is_valid():
+        context = {"form": form, "summary": None}
+        return render(request, "measures/summary.html", context, status=400)
+    options = form.cleaned_data if form.is_bound else {"start": start, "end": end}
+    result = build_summary(
+        options["start"],
+        options["end"],
+        theme=options.get("theme"),
+        plan=options.get("plan"),
+        organisation=options.get("organisation"),
+        include_internal=bool(options.get("include_internal")),
+        user=request.user,
+    )
+    fmt = options.get("format")
+    if fmt in DOWNLOADS:
+        return download(result, fmt, f"voortgang-{result.start}-{result.end}")
+    letter_form = LetterForm(
+        initial={
+            "title": letter_title(result),
+            "date": result.end,
+            "period_start": result.start,
+            "period_end": result.end,
+        }
+    )
+    query = request.GET.copy()
+    query.pop("format", None)
+    context = {
+        "form": form,
+        "summary": result,
+        "query": query.urlencode(),
+        "letter_form": letter_form if is_coordinator(request.user) else None,
+        "is_coordinator": is_coordinator(request.user),
+    }
+    return render(request, "measures/summary.html", context)
