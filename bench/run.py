@@ -54,6 +54,8 @@ def database_url(template, scale):
         return f"sqlite:///{BENCH_DIR / f'bench-{scale}.sqlite3'}"
     if "{scale}" not in template:
         raise SystemExit("--database-url must contain {scale}, e.g. postgres://…/bench_{scale}")
+    if template.startswith("postgres") and "bench" not in template.rsplit("/", 1)[-1]:
+        raise SystemExit("--database-url must name a database with 'bench' in it (it is emptied)")
     return template.replace("{scale}", str(scale))
 
 
@@ -99,7 +101,8 @@ def percentile(values, fraction):
 
 
 def assemble(scales, by_scale):
-    """Return the results.json document and the names of the pages not built yet."""
+    """Return the results.json document and the names of the pages left out of it: not built
+    yet, or failing (not answering 200) at some scale."""
     pages, peers, missing = {}, {}, []
     for key, _name, _kind in PAGES:
         if all(key in by_scale[s]["pages"] for s in scales):
@@ -107,7 +110,8 @@ def assemble(scales, by_scale):
         else:
             missing.append(key)
     for key in PEERS:
-        peers[key] = {str(s): by_scale[s]["peers"][key] for s in scales}
+        if all(key in by_scale[s]["peers"] for s in scales):
+            peers[key] = {str(s): by_scale[s]["peers"][key] for s in scales}
     return {"scales": scales, "pages": pages, "peers": peers}, missing
 
 
@@ -120,11 +124,14 @@ def print_table(results, missing, by_scale):
                     f"{key:<24}{scale:>8}{row['median_ms']:>12.1f}{row['p90_ms']:>10.1f}"
                     f"{row['queries']:>9}"
                 )
-    for key in missing:
-        print(f"{key:<24}{'':>8}  not built yet")
+    failed = set()
     for scale, result in by_scale.items():
         for key, problem in result.get("errors", {}).items():
+            failed.add(key)
             print(f"{key:<24}{scale:>8}  FAILED: {problem}")
+    for key in missing:
+        if key not in failed:
+            print(f"{key:<24}{'':>8}  not built yet")
 
 
 def check_targets(results):
@@ -141,7 +148,7 @@ def check_targets(results):
                 len(set(counts)) == 1 and max(counts) <= MAX_QUERIES,
             )
         )
-    if "measure_list" in pages:
+    if "measure_list" in pages and "admin_changelist" in peers:
         for s in scales:
             mine, admin = pages["measure_list"][s], peers["admin_changelist"][s]
             checks.append(
@@ -210,7 +217,7 @@ def main(argv=None):
     for description, passed in check_targets(results):
         print(f"  [{'ok' if passed else 'MISSED'}] {description}")
     if missing:
-        print(f"  (not checked: {', '.join(missing)} — not built yet)")
+        print(f"  (not checked: {', '.join(missing)} — not built yet or failing, see above)")
     return 0
 
 
@@ -293,15 +300,23 @@ def reset_database(connection):
         for path in (name, Path(f"{name}-journal"), Path(f"{name}-wal"), Path(f"{name}-shm")):
             path.unlink(missing_ok=True)
         return
+    if "bench" not in connection.settings_dict["NAME"]:
+        raise SystemExit(
+            f"Refusing to empty the database {connection.settings_dict['NAME']!r}: the benchmark "
+            "only rebuilds databases with 'bench' in their name."
+        )
     with connection.cursor() as cursor:
         cursor.execute("DROP SCHEMA public CASCADE")
         cursor.execute("CREATE SCHEMA public")
 
 
+WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def timed(client, url, requests):
-    """Request `url` twice to warm up, then `requests` times; return the times and the status."""
+    """Request `url` twice to warm up, then `requests` times; return the times (None if the
+    page did not answer 200) and the last response."""
     times = []
-    status = None
     for index in range(requests + 2):
         started = time.perf_counter()
         response = client.get(url)
@@ -310,12 +325,11 @@ def timed(client, url, requests):
         else:
             response.content  # noqa: B018 — the body is part of the work.
         elapsed = (time.perf_counter() - started) * 1000
-        status = response.status_code
-        if status != 200:
-            return None, status
+        if response.status_code != 200:
+            return None, response
         if index >= 2:
             times.append(elapsed)
-    return times, status
+    return times, response
 
 
 def count_queries(client, url):
@@ -323,7 +337,9 @@ def count_queries(client, url):
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
-        client.get(url)
+        response = client.get(url)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)  # a streamed body may still query
     return len(captured.captured_queries)
 
 
@@ -376,10 +392,17 @@ def measure_all(scale, requests):
     result = {"pages": {}, "peers": {}, "errors": {}, "not_built": []}
 
     def bench(group, key, client, url):
-        times, status = timed(client, url, requests)
+        try:
+            times, response = timed(client, url, requests)
+        except Exception as exc:  # a broken page must not stop the other measurements
+            times, problem = None, f"raised {exc!r}"[:300]
+        else:
+            problem = f"answered {response.status_code}"
+            if times is not None and key == "summary_docx" and response["Content-Type"] != WORD:
+                times, problem = None, f"answered {response['Content-Type']}, not Word"
         if times is None:
-            result["errors"][key] = f"{url} answered {status}"
-            print(f"  {key:<24} {url} answered {status}", flush=True)
+            result["errors"][key] = f"{url} {problem}"
+            print(f"  {key:<24} {url} {problem}", flush=True)
             return
         result[group][key] = summarise(times, count_queries(client, url))
         row = result[group][key]

@@ -138,3 +138,18 @@ def test_results_leave_out_pages_not_built_and_check_the_targets():
     assert any(t.startswith("measure_list at 10000") for t in failed)
     assert any(t.startswith("summary at 10000") for t in failed)
     assert any(t.startswith("measure_list at 1000:") for t, ok in verdicts.items() if ok)
+
+
+def test_a_built_database_is_reused_only_for_the_same_scale_and_schema(db):
+    from django.db import connection
+
+    from bench.run import cached, record_build, schema_fingerprint
+
+    fingerprint = schema_fingerprint()
+    assert fingerprint.startswith(f"v{synthetic.GENERATOR_VERSION}:")
+    assert "measures.0001_initial" in fingerprint
+    assert not cached(connection, SCALE, fingerprint)
+    record_build(connection, SCALE, fingerprint)
+    assert cached(connection, SCALE, fingerprint)
+    assert not cached(connection, SCALE + 1, fingerprint)
+    assert not cached(connection, SCALE, fingerprint + ",measures.0002_new")
