@@ -55,6 +55,12 @@ pytest: install
 
 test: lint migrations-check pytest
 
+# The benchmark of issue 10: the pages at 1,000 and 10,000 measures beside the admin and a raw floor.
+# The first run builds bench/bench-<scale>.sqlite3 (a few minutes); later runs reuse them.
+# Options: make bench BENCH_ARGS="--scales 1000 --requests 5 --rebuild"
+bench: install
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles
 
