@@ -12,7 +12,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -427,8 +427,59 @@ class ActionLine(models.Model):
 
 class MeasureQuerySet(models.QuerySet):
     def for_list(self):
-        """Return measures with everything a list row shows, in a fixed number of queries."""
-        return self.select_related("plan", "action_line", "theme", "owner", "responsible")
+        """Return measures with everything a list row shows, in a fixed number of queries: the
+        related rows joined, and the date of the latest progress update as `last_progress`."""
+        latest = ProgressUpdate.objects.filter(measure=OuterRef("pk")).order_by("-date", "-pk")
+        return self.select_related("plan", "action_line", "theme", "owner", "responsible").annotate(
+            last_progress=Subquery(latest.values("date")[:1])
+        )
+
+    def search(self, q, user=None):
+        """Return measures whose title, description or progress (text or next steps) contains
+        `q`; with `user`, only the progress updates that user may read are searched."""
+        q = (q or "").strip()
+        if not q:
+            return self
+        updates = ProgressUpdate.objects.all()
+        if user is not None:
+            updates = updates.visible_to(user)
+        matching_updates = updates.filter(measure=OuterRef("pk")).filter(
+            Q(text__icontains=q) | Q(next_steps__icontains=q)
+        )
+        return self.filter(
+            Q(title__icontains=q)
+            | Q(code__icontains=q)
+            | Q(description__icontains=q)
+            | Exists(matching_updates)
+        )
+
+    def without_progress_since(self, date):
+        """Return measures with no progress update dated after `date` (with `date` None: no
+        progress update at all)."""
+        updates = ProgressUpdate.objects.filter(measure=OuterRef("pk"))
+        if date is not None:
+            updates = updates.filter(date__gt=date)
+        return self.filter(~Exists(updates))
+
+    def status_counts(self):
+        """Return (theme, plan, action line, status, count) rows, one query, in display order."""
+        return (
+            self.order_by()
+            .values(
+                "theme__pk",
+                "theme__name",
+                "theme__order",
+                "plan__pk",
+                "plan__title",
+                "plan__short_title",
+                "action_line__pk",
+                "action_line__name",
+                "action_line__order",
+                "status",
+            )
+            .annotate(count=Count("pk"))
+            .order_by("theme__order", "theme__name", "plan__title", "action_line__order")
+        )
 
     def open(self):
         return self.exclude(status__in=MeasureStatus.closed())
@@ -664,6 +715,26 @@ class Measure(models.Model):
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the updates `user` may read: confidential ones only for coordinators, the
+        organisation that owns the measure and the organisation that wrote the update; never
+        an update on a measure the user may not see."""
+        from .permissions import can_see_confidential, user_organisation
+
+        if not user.is_authenticated:
+            return self.none()
+        if can_see_confidential(user):
+            return self
+        updates = self.filter(measure__in=Measure.objects.visible_to(user))
+        organisation = user_organisation(user)
+        if organisation is None:
+            return updates.exclude(visibility=Visibility.CONFIDENTIAL)
+        return updates.filter(
+            ~Q(visibility=Visibility.CONFIDENTIAL)
+            | Q(measure__owner=organisation)
+            | Q(author_organisation=organisation)
+        )
+
     def approved(self):
         return self.filter(state=UpdateState.APPROVED)
 
