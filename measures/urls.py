@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import dashboard, measures
 
 app_name = "measures"
 
-urlpatterns = []
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("measures/", measures.measure_list, name="list"),
+    path("measures/bulk/", measures.bulk_change, name="bulk_change"),
+    path("measures/new/", measures.measure_create, name="create"),
+    path("measures/<int:pk>/", measures.measure_detail, name="detail"),
+    path("measures/<int:pk>/edit/", measures.measure_edit, name="edit"),
+    path("measures/<int:pk>/progress/", measures.log_progress, name="log_progress"),
+    path("updates/<int:pk>/approve/", measures.approve_update, name="approve_update"),
+]

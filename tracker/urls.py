@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 admin.site.site_header = "KP/KST tracker"
 admin.site.site_title = "KP/KST tracker"
@@ -8,5 +10,6 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch also serves the login page, before anyone has logged in.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
