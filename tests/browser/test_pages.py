@@ -20,6 +20,8 @@ def test_a_coordinator_logs_in_through_the_form_and_sees_the_dashboard(
     assert page.locator("html").get_attribute("lang") == "nl"
     assert page.locator("#status-table").is_visible()
     # Bootstrap is served by the live server: the navbar is laid out as a flex container.
+    bootstrap = page.request.get(live_server.url + "/static/vendor/bootstrap/css/bootstrap.min.css")
+    assert bootstrap.ok, "Bootstrap is not served: run npm ci"
     assert page.eval_on_selector("nav.navbar", "el => getComputedStyle(el).display") == "flex"
 
 
@@ -58,7 +60,7 @@ def test_the_list_filters_and_searches_through_the_url(page, live_server, progra
 def test_a_contributor_logs_progress_on_a_measure_of_its_organisation(page, live_server, programme):
     measure = programme[4]
     log_in(page, live_server, "bob", measure.get_absolute_url())
-    page.get_by_role("link", name="Log progress").click()
+    page.click("#measure-actions a[href$='/progress/']")
     page.fill("#id_text", "De eerste verbindingsofficier is in Bangkok gestart.")
     page.select_option("#id_status", MeasureStatus.IN_PROGRESS)
     page.click("main form button[type=submit]")
@@ -81,6 +83,7 @@ def test_the_language_switch_shows_the_pages_in_english(page, live_server, progr
     page.goto(live_server.url + programme[0].get_absolute_url())
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("link", name="Log progress").is_visible()
+    assert page.get_by_role("link", name="Edit measure").is_visible()
 
 
 def test_an_english_browser_gets_english_pages(browser, live_server, alice):
