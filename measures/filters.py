@@ -2,10 +2,36 @@
 
 import django_filters
 from django import forms
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActionLine, Measure, MeasureStatus, Organisation, Plan, ProgressLetter, Theme
+
+
+class MeasureOrderingFilter(django_filters.OrderingFilter):
+    """Sort the same way on every database: measures without a due date come last, and so do
+    measures without progress when the newest progress comes first (and first when the oldest
+    does, so the longest-silent measures lead). Title and id break ties, so pages are stable."""
+
+    NULLS_FIRST_ASCENDING = {"last_progress"}
+    NULLS_LAST = {"due_date", "last_progress"}
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        field = value.lstrip("-")
+        if field not in self.NULLS_LAST:
+            return value
+        if value.startswith("-"):
+            return F(field).desc(nulls_last=True)
+        if field in self.NULLS_FIRST_ASCENDING:
+            return F(field).asc(nulls_first=True)
+        return F(field).asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "title", "pk") if value else qs
+
 
 YES_NO = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -48,7 +74,7 @@ class MeasureFilter(django_filters.FilterSet):
         coerce=lambda value: value == "true",
         method="filter_stale",
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = MeasureOrderingFilter(
         label=_("Sort by"),
         empty_label=_("Plan and number"),
         fields=(

@@ -96,7 +96,11 @@ def test_it_sorts_by_the_chosen_column_both_ways(client, vera, three):
     assert titles(client.get(URL, {"ordering": "-title"})) == sorted(
         (m.title for m in three), reverse=True
     )
+    # Measures without progress come last when the newest progress comes first, on every
+    # database, and first when the oldest comes first.
     assert titles(client.get(URL, {"ordering": "-progress"}))[0] == measure.title
+    assert titles(client.get(URL, {"ordering": "progress"}))[-1] == measure.title
+    assert titles(client.get(URL, {"ordering": "-due"}))[-1] == measure.title  # no due date
     response = client.get(URL, {"ordering": "due"})
     assert response.context["columns"]["due"]["sort"] == "ascending"
     assert 'aria-sort="ascending"' in response.content.decode()
