@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # Development defaults for the commands that serve or seed; production sets its own environment.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: install seed run test lint migrations-check pytest bench clean chromium
+.PHONY: install seed run test lint migrations-check pytest bench clean chromium messages loadtest
 
 install: $(STAMP) node_modules/.installed locale/nl/LC_MESSAGES/django.mo chromium
 
@@ -57,3 +57,22 @@ test: lint migrations-check pytest
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
+
+# Collect every translatable string into the Dutch catalogue; translations that engineers wrote
+# in locale/nl/fragments/*.po fill the empty entries (then the fragments can be removed).
+messages: install
+	DJANGO_DEBUG=1 $(MANAGE) makemessages -l nl --no-obsolete --ignore=.venv --ignore=node_modules -v 0
+	msgattrib --clear-fuzzy --empty -o locale/nl/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.po
+	@if ls locale/nl/fragments/*.po >/dev/null 2>&1; then \
+	  { printf 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'; \
+	    cat locale/nl/fragments/*.po; } | msguniq --use-first -o /tmp/tracker-compendium.po && \
+	  msgmerge --quiet --no-fuzzy-matching --compendium=/tmp/tracker-compendium.po \
+	    -o locale/nl/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.po; \
+	fi
+	msgfmt --check --statistics -o /dev/null locale/nl/LC_MESSAGES/django.po
+
+# Gunicorn with production settings on a fresh PostgreSQL database on loopback, driven by
+# concurrent readers and contributors for LOADTEST_SECONDS; fails on any server error or lost update.
+LOADTEST_SECONDS ?= 30
+loadtest: install
+	$(PY) loadtest/run.py --seconds $(LOADTEST_SECONDS)

@@ -1,8 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
+from .locking import VersionedFormMixin
 
 
 @admin.register(models.Theme)
@@ -64,8 +68,47 @@ class ProgressUpdateInline(admin.StackedInline):
     show_change_link = True
 
 
+class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
+    """The Measure form of the admin, with the version check.
+
+    The admin's history view ("revert") fills the form from an old version, version number
+    included; the check must compare against the version in the database instead.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial["version"] = self._current_version()
+
+    class Meta:
+        model = models.Measure
+        fields = [
+            "plan",
+            "action_line",
+            "theme",
+            "parent",
+            "code",
+            "title",
+            "description",
+            "owner",
+            "partners",
+            "responsible",
+            "status",
+            "start_date",
+            "due_date",
+            "completed_date",
+            "budget_eur",
+            "funder",
+            "countries",
+            "visibility",
+            "source_reference",
+            "source_letter",
+        ]
+
+
 @admin.register(models.Measure)
 class MeasureAdmin(SimpleHistoryAdmin):
+    form = MeasureAdminForm
     list_display = ["title", "code", "plan", "action_line", "theme", "owner", "status", "due_date"]
     list_filter = ["status", "theme", "plan", "action_line", "owner", "visibility"]
     search_fields = ["title", "description", "code", "source_reference"]
@@ -74,6 +117,13 @@ class MeasureAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["partners", "countries"]
     date_hierarchy = "due_date"
     inlines = [ProgressUpdateInline]
+
+    def save_model(self, request, obj, form, change):
+        """Save with the version check; the form's clean() has already refused a stale edit."""
+        if change:
+            obj.save_checked(form.cleaned_data["version"], by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(models.ProgressUpdate)
@@ -145,3 +195,17 @@ class ProgressLetterAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["title", "kamerstuk", "signed_by"]
     date_hierarchy = "date"
+
+
+class ProfileInline(admin.StackedInline):
+    model = models.Profile
+    can_delete = False
+    verbose_name_plural = _("organisation")
+
+
+class TrackerUserAdmin(UserAdmin):
+    inlines = [ProfileInline]
+
+
+admin.site.unregister(User)
+admin.site.register(User, TrackerUserAdmin)

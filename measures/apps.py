@@ -15,5 +15,13 @@ class MeasuresConfig(AppConfig):
             history.stamp_origin, dispatch_uid="measures.history.stamp_origin"
         )
 
+    def connect_session_clock(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import stamp_login
+
+        user_logged_in.connect(stamp_login, dispatch_uid="measures.middleware.stamp_login")
+
     def ready(self):
         self.connect_history_origin()
+        self.connect_session_clock()

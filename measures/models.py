@@ -320,8 +320,11 @@ class ProgressLetter(models.Model):
         """Return the moment this letter fixes: the end of its date, Amsterdam time."""
         return end_of_day(self.date)
 
-    def mark_sent(self, *, by, at=None):
-        """Fix the letter: from now on it reports the programme as it stood on its date."""
+    def mark_sent(self, *, by, at=None, history_date=None):
+        """Fix the letter: from now on it reports the programme as it stood on its date.
+
+        `history_date` dates the history record (replaying past letters); default now.
+        """
         if self.is_sent:
             raise ValidationError(_("This letter has already been marked as sent."))
         self.status = LetterStatus.SENT
@@ -329,7 +332,17 @@ class ProgressLetter(models.Model):
         self.sent_by = by
         self._history_user = by
         self._change_reason = "marked as sent"
+        _date_history(self, history_date)
         self.save()
+
+
+def _date_history(instance, history_date):
+    """Date the next history record of `instance` at `history_date` (when given), so that a
+    replay of past events lands at the moment they happened."""
+    if history_date is not None:
+        instance._history_date = history_date
+    elif hasattr(instance, "_history_date"):
+        del instance._history_date
 
 
 def end_of_day(day):
@@ -580,6 +593,13 @@ class Measure(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_(
+            "Goes up by one with every save; an edit based on an older version is refused."
+        ),
+    )
 
     objects = MeasureQuerySet.as_manager()
     history = history(m2m_fields=[partners, countries])
@@ -625,6 +645,13 @@ class Measure(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}" if self.code else self.title
 
+    def save(self, *args, **kwargs):
+        # Every save of an existing measure counts as a new version, so an edit form opened before
+        # it (see save_checked) is refused instead of silently undoing it.
+        if not self._state.adding and not kwargs.get("force_insert"):
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("measures:detail", args=[self.pk])
 
@@ -648,8 +675,11 @@ class Measure(models.Model):
     def is_overdue(self, today):
         return bool(self.due_date and self.due_date < today and not self.is_closed)
 
-    def set_status(self, status, *, by, on=None, reason=""):
-        """Move the measure to `status`, keeping the completion date in step, and save."""
+    def set_status(self, status, *, by, on=None, reason="", history_date=None):
+        """Move the measure to `status`, keeping the completion date in step, and save.
+
+        `history_date` dates the history record (replaying past letters); default now.
+        """
         if status not in MeasureStatus.values:
             raise ValidationError({"status": _("Unknown status: %(s)s") % {"s": status}})
         on = on or timezone.localdate()
@@ -661,8 +691,62 @@ class Measure(models.Model):
             self.completed_date = None
         self._history_user = by
         self._change_reason = reason or ""
+        _date_history(self, history_date)
         self.full_clean()
         self.save()
+
+    def save_checked(self, expected_version, *, by, reason="", m2m=None):
+        """Save the measure (and the many-to-many values in `m2m`, a dict of field name to objects)
+        unless someone saved it since `expected_version` was read: then raise StaleEdit, which
+        lists what they changed, and write nothing.
+
+        The conditional UPDATE claims the version inside the transaction: on PostgreSQL it locks
+        the row, so a concurrent writer waits and then finds the version gone; on SQLite the
+        IMMEDIATE transaction queues writers. The normal save() that follows writes the history.
+        """
+        from .locking import StaleEdit
+
+        try:
+            expected_version = int(expected_version)
+        except (TypeError, ValueError):
+            raise StaleEdit(self, None) from None
+        with transaction.atomic():
+            claimed = Measure.objects.filter(pk=self.pk, version=expected_version).update(
+                version=expected_version
+            )
+            if not claimed:
+                raise StaleEdit(self, expected_version)
+            self.version = expected_version
+            self._history_user = by
+            self._change_reason = reason or ""
+            self.save()
+            for name, values in (m2m or {}).items():
+                getattr(self, name).set(values)
+
+    def revert_to(self, record, *, by, reason, expected_version=None):
+        """Restore the fields, partners and countries of historical `record` (an earlier version of
+        this measure) as a new change by `by`, with `reason` (required) as its change reason."""
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("Say why the measure is reverted.")})
+        if len(reason.strip()) > 100:
+            raise ValidationError({"reason": _("Keep the reason to 100 characters or fewer.")})
+        if record.id != self.pk or record.history_type == "-":
+            raise ValidationError(_("This version does not belong to this measure."))
+        keep = {"id", "created_at", "updated_at", "version"}
+        for field in self._meta.concrete_fields:
+            if field.name not in keep:
+                setattr(self, field.attname, getattr(record, field.attname))
+        self.full_clean(exclude=["version"])
+        m2m = {
+            "partners": list(record.partners.values_list("organisation_id", flat=True)),
+            "countries": list(record.countries.values_list("country_id", flat=True)),
+        }
+        self.save_checked(
+            self.version if expected_version is None else expected_version,
+            by=by,
+            reason=reason.strip(),
+            m2m=m2m,
+        )
 
     @transaction.atomic
     def log_progress(
@@ -678,11 +762,14 @@ class Measure(models.Model):
         approved=None,
         visibility=Visibility.PUBLIC,
         source_letter=None,
+        history_date=None,
     ):
         """Record a dated progress update and, when `status` is given, move the measure to it.
 
         An update by a coordinator is approved for the letter at once unless `approved` says
         otherwise; a contributor's update stays a draft until a coordinator approves it.
+        `history_date` is the moment of the change (replaying a past letter): it dates the
+        history records and the approval; default now.
         """
         from .permissions import is_coordinator, user_organisation
 
@@ -702,14 +789,19 @@ class Measure(models.Model):
             source_letter=source_letter,
             state=UpdateState.APPROVED if approved else UpdateState.DRAFT,
             approved_by=by if approved else None,
-            approved_at=timezone.now() if approved else None,
+            approved_at=(history_date or timezone.now()) if approved else None,
         )
         update._history_user = by
+        _date_history(update, history_date)
         update.full_clean()
         update.save()
         if status is not None and status != self.status:
             self.set_status(
-                status, by=by, on=date, reason=_("progress logged on %(d)s") % {"d": date}
+                status,
+                by=by,
+                on=date,
+                reason=_("progress logged on %(d)s") % {"d": date},
+                history_date=history_date,
             )
         return update
 
@@ -962,8 +1054,20 @@ class Commitment(models.Model):
             self.due_date and self.due_date < today
         )
 
-    def fulfil(self, *, by, letter=None, on=None, status=CommitmentStatus.FULFILLED, note=""):
-        """Record how the commitment was answered: by `letter` (its date by default) or on `on`."""
+    def fulfil(
+        self,
+        *,
+        by,
+        letter=None,
+        on=None,
+        status=CommitmentStatus.FULFILLED,
+        note="",
+        history_date=None,
+    ):
+        """Record how the commitment was answered: by `letter` (its date by default) or on `on`.
+
+        `history_date` dates the history record (replaying past letters); default now.
+        """
         if status == CommitmentStatus.OPEN:
             raise ValidationError(_("Choose how the commitment was answered."))
         if self.status != CommitmentStatus.OPEN:
@@ -974,6 +1078,7 @@ class Commitment(models.Model):
         self.fulfilment_note = note
         self._history_user = by
         self._change_reason = f"answered: {status}"
+        _date_history(self, history_date)
         self.full_clean()
         self.save()
 

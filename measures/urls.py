@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, measures
+from .views import dashboard, history, measures
 
 app_name = "measures"
 
@@ -13,4 +13,12 @@ urlpatterns = [
     path("measures/<int:pk>/edit/", measures.measure_edit, name="edit"),
     path("measures/<int:pk>/progress/", measures.log_progress, name="log_progress"),
     path("updates/<int:pk>/approve/", measures.approve_update, name="approve_update"),
+    path("measures/<int:pk>/history/", history.measure_history, name="history"),
+    path(
+        "measures/<int:pk>/history/<int:history_id>/revert/",
+        history.revert,
+        name="revert",
+    ),
+    path("changes/", history.change_list, name="changes"),
+    path("compare/", history.compare_view, name="compare"),
 ]

@@ -62,7 +62,7 @@ def make_user(username, group=None, organisation=None, **extra):
 
 @pytest.fixture
 def alice(roles, ministry):
-    return make_user("alice", roles["coordinator"], ministry, first_name="Alice")
+    return make_user("alice", roles["coordinator"], ministry, first_name="Alice", is_staff=True)
 
 
 @pytest.fixture
@@ -107,3 +107,27 @@ def measure(plan, prevention, kst, police):
         owner=police,
         status=MeasureStatus.IN_PROGRESS,
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Hash test passwords cheaply; the real hasher is for real accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run `postgres_only` tests (concurrent writers) only on PostgreSQL, where .ci/run runs
+    them; on SQLite they are deselected, with a note, rather than skipped."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    deselected = [item for item in items if item not in kept]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+        config.pluginmanager.get_plugin("terminalreporter").write_line(
+            f"{len(deselected)} PostgreSQL-only test(s) deselected on SQLite: "
+            + ", ".join(item.name for item in deselected)
+        )

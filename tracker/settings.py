@@ -5,10 +5,12 @@ Every value has a safe default (DEBUG off, SQLite in the project root) and a bad
 start-up with a message that names the variable.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +96,7 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "measures",
 ]
 
@@ -109,6 +112,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "measures.middleware.SessionLimitMiddleware",
+    "measures.middleware.NoStoreMiddleware",
+    # Last, so that it sees the outcome of authentication (django-axes' documented place).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -144,6 +152,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Throttles repeated failed logins; must come first (django-axes).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("TRACKER_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("TRACKER_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -178,6 +199,53 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SIMPLE_HISTORY_DATE_INDEX = "Composite"
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
+# --- Security ------------------------------------------------------------------------------------
+# DJANGO_HTTPS=1 (the default when DEBUG is off): the site is served over HTTPS, usually behind a
+# TLS-terminating reverse proxy that sets X-Forwarded-Proto.
+HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # __Host- cookies are bound to this host, over HTTPS, for the whole site.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+# A session ends after this many minutes without a request, and in any case after the absolute
+# limit (both enforced by measures.middleware.SessionLimitMiddleware, which refreshes an active
+# session once a minute rather than writing it on every request).
+SESSION_COOKIE_AGE = 60 * env_int("TRACKER_SESSION_IDLE_MINUTES", 30)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+TRACKER_SESSION_ABSOLUTE_SECONDS = 60 * 60 * env_int("TRACKER_SESSION_MAX_HOURS", 10)
+TRACKER_TRUST_X_FORWARDED_FOR = env_bool("TRACKER_TRUST_X_FORWARDED_FOR", default=False)
+
+# No inline scripts anywhere; styles only from our own static files (Bootstrap and the admin's
+# inline style attributes need 'unsafe-inline' for styles only).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
@@ -189,5 +257,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "measures": {"handlers": ["console"], "level": os.environ.get("TRACKER_LOG_LEVEL", "INFO")},
+        # Failed logins and lock-outs (django-axes), refused requests (403) and security events.
+        "axes": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

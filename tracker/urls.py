@@ -10,6 +10,6 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    # The language switch also serves the login page, before anyone has logged in.
+    # The language can be chosen before logging in, on the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -1,0 +1,594 @@
+"""
+Turning history records into changes a person can read.
+
+Every domain model keeps its history (django-simple-history). This module reads those records and
+returns plain `Change` objects: who (name and organisation), when, from where (`history_origin`),
+why (`history_change_reason`) and, per field, from what to what *in words*: choice labels instead
+of codes, names instead of ids, added and removed partners and countries by name.
+
+The queries stay flat however many records are described: one query per model for the records
+(with their predecessor's id annotated), one for the predecessors, one per many-to-many field for
+the partner/country snapshots, and one per related model to turn ids into names.
+
+    changes = latest_changes({Measure: Measure.history.filter(id=7)}, limit=25, user=request.user)
+    for change in changes.items: change.user_name, change.when_text, change.fields …
+"""
+
+import datetime
+import heapq
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .formatting import date_nl, number_nl
+
+# Bookkeeping fields that change on every save and say nothing to a reader.
+SKIPPED_FIELDS = {"updated_at", "created_at", "version"}
+
+KIND_LABELS = {
+    "+": _("created"),
+    "~": _("changed"),
+    "-": _("deleted"),
+}
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    old_text: str = ""
+    new_text: str = ""
+    added: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+
+    @property
+    def is_many(self):
+        return bool(self.added or self.removed)
+
+
+@dataclass
+class Change:
+    record: object
+    model: type
+    kind: str
+    object_id: int
+    object_label: str
+    date: datetime.datetime
+    user_name: str
+    organisation_name: str
+    origin: str
+    reason: str
+    measure_id: int | None
+    fields: list = field(default_factory=list)
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS[self.kind]
+
+    @property
+    def model_label(self):
+        return self.model._meta.verbose_name
+
+    @property
+    def model_name(self):
+        return self.model._meta.model_name
+
+    @property
+    def when_text(self):
+        local = timezone.localtime(self.date)
+        return f"{date_nl(local)} {local:%H:%M}"
+
+    @property
+    def history_id(self):
+        return self.record.history_id
+
+
+@dataclass
+class ChangePage:
+    items: list
+    has_more: bool
+
+    @property
+    def next_before(self):
+        """The cursor for the next (older) page: the date of the oldest change shown."""
+        return self.items[-1].date if self.has_more and self.items else None
+
+
+# --- Which models, which fields ------------------------------------------------------------------
+
+
+def tracked_models():
+    """Return the domain models with history, in the order the feed filter lists them."""
+    from . import models as domain
+
+    return [
+        domain.Measure,
+        domain.ProgressUpdate,
+        domain.Commitment,
+        domain.CommitmentLink,
+        domain.Plan,
+        domain.ActionLine,
+        domain.ProgressLetter,
+        domain.Indicator,
+        domain.IndicatorValue,
+        domain.Organisation,
+        domain.Country,
+        domain.Theme,
+        domain.Profile,
+    ]
+
+
+def m2m_fields(model):
+    """Return the many-to-many fields whose history is kept for `model`."""
+    return list(getattr(model.history.model, "_history_m2m_fields", []))
+
+
+def m2m_history_model(model, m2m_field):
+    history_model = model.history.model
+    return apps.get_model(
+        history_model._meta.app_label, f"{history_model.__name__}_{m2m_field.name}"
+    )
+
+
+def m2m_target_attname(model, m2m_field):
+    """Return the field on the through table that points to the related object."""
+    return m2m_field.m2m_reverse_field_name()
+
+
+def plain_fields(model):
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in SKIPPED_FIELDS and f.name != model._meta.pk.name and f.editable
+    ]
+
+
+# --- Reading records --------------------------------------------------------------------------
+
+
+def with_previous(queryset):
+    """Annotate each historical record with the history_id of the record before it (same object,
+    ordered by history_date then history_id, so two records with one timestamp still chain)."""
+    history = queryset.model
+    earlier = (
+        history.objects.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    return queryset.annotate(previous_history_id=Subquery(earlier))
+
+
+def _record_queryset(queryset):
+    return with_previous(
+        queryset.select_related("history_user__profile__organisation").order_by(
+            "-history_date", "-history_id"
+        )
+    )
+
+
+def latest_changes(querysets, *, limit, before=None, user=None):
+    """Return a ChangePage with the newest `limit` changes over `querysets` (a dict: model →
+    historical queryset), older than `before` when given, newest first."""
+    per_model = {}
+    for model, queryset in querysets.items():
+        if before is not None:
+            queryset = queryset.filter(history_date__lt=before)
+        per_model[model] = list(_record_queryset(queryset)[: limit + 1])
+    merged = heapq.merge(
+        *[[(model, r) for r in records] for model, records in per_model.items()],
+        key=lambda pair: (pair[1].history_date, pair[1].history_id),
+        reverse=True,
+    )
+    chosen = []
+    for pair in merged:
+        chosen.append(pair)
+        if len(chosen) > limit:
+            break
+    has_more = len(chosen) > limit
+    chosen = chosen[:limit]
+    return ChangePage(items=describe(chosen, user=user), has_more=has_more)
+
+
+def changes_since(measure, version):
+    """Return the changes to `measure` saved after `version` (oldest first), for a stale edit."""
+    from .models import Measure
+
+    records = list(
+        _record_queryset(Measure.history.filter(id=measure.pk, version__gt=version)).reverse()
+    )
+    return describe([(Measure, r) for r in records])
+
+
+def describe(pairs, *, user=None):
+    """Turn (model, historical record) pairs into Change objects, in the given order.
+
+    Records must carry `previous_history_id` (see with_previous)."""
+    by_model = {}
+    for model, record in pairs:
+        by_model.setdefault(model, []).append(record)
+
+    previous = {}
+    snapshots = {}
+    for model, records in by_model.items():
+        wanted = {r.previous_history_id for r in records if r.previous_history_id}
+        if wanted:
+            for prev in model.history.filter(history_id__in=wanted):
+                previous[(model, prev.history_id)] = prev
+        history_ids = {r.history_id for r in records} | wanted
+        for m2m in m2m_fields(model):
+            target = m2m_target_attname(model, m2m)
+            rows = m2m_history_model(model, m2m).objects.filter(history_id__in=history_ids)
+            snapshot = {hid: set() for hid in history_ids}
+            for history_id, target_id in rows.values_list("history_id", f"{target}_id"):
+                snapshot[history_id].add(target_id)
+            snapshots[(model, m2m.name)] = snapshot
+
+    # First pass: raw changes with ids; collect the ids to name per related model.
+    raw = []
+    names = _Names(user)
+    for model, record in pairs:
+        prev = previous.get((model, record.previous_history_id))
+        fields = _raw_field_changes(model, record, prev, snapshots, names)
+        raw.append((model, record, fields))
+        _note_object_names(model, record, names)
+    names.load()
+
+    changes = []
+    for model, record, fields in raw:
+        history_user = record.history_user
+        organisation = _organisation_of(history_user)
+        changes.append(
+            Change(
+                record=record,
+                model=model,
+                kind=record.history_type,
+                object_id=record.id,
+                object_label=_object_label(model, record, names),
+                date=record.history_date,
+                user_name=user_display_name(history_user),
+                organisation_name=organisation.short_name if organisation else "",
+                origin=record.history_origin,
+                reason=record.history_change_reason or "",
+                measure_id=_measure_id(model, record),
+                fields=[_in_words(change, names) for change in fields],
+            )
+        )
+    return changes
+
+
+def _organisation_of(user):
+    if user is None:
+        return None
+    try:
+        return user.profile.organisation
+    except models.ObjectDoesNotExist:
+        return None
+
+
+def user_display_name(user):
+    if user is None:
+        return gettext("unknown")
+    return user.get_full_name() or user.get_username()
+
+
+def _measure_id(model, record):
+    if model._meta.model_name == "measure":
+        return record.id
+    return getattr(record, "measure_id", None)
+
+
+# --- Field changes --------------------------------------------------------------------------
+
+
+def _raw_field_changes(model, record, prev, snapshots, names):
+    """Return [(model field, old value, new value, added ids, removed ids)] for one record."""
+    m2m_list = m2m_fields(model)
+    result = []
+    if record.history_type == "-":
+        return result
+    if record.history_type == "+" or prev is None:
+        for f in plain_fields(model):
+            value = getattr(record, f.attname)
+            if value not in (None, ""):
+                result.append((f, None, value, None, None))
+                names.want(f, value)
+        for m2m in m2m_list:
+            now = snapshots[(model, m2m.name)].get(record.history_id, set())
+            if now:
+                result.append((m2m, None, None, sorted(now), []))
+                names.want_many(m2m, now)
+        return result
+
+    skipped = SKIPPED_FIELDS | {m.name for m in m2m_list}
+    delta = record.diff_against(prev, excluded_fields=skipped, foreign_keys_are_objs=False)
+    order = {f.name: i for i, f in enumerate(model._meta.concrete_fields)}
+    for change in sorted(delta.changes, key=lambda c: order.get(c.field, 0)):
+        f = model._meta.get_field(change.field)
+        result.append((f, change.old, change.new, None, None))
+        names.want(f, change.old)
+        names.want(f, change.new)
+    for m2m in m2m_list:
+        snapshot = snapshots[(model, m2m.name)]
+        old = snapshot.get(prev.history_id, set())
+        new = snapshot.get(record.history_id, set())
+        if old != new:
+            result.append((m2m, None, None, sorted(new - old), sorted(old - new)))
+            names.want_many(m2m, new ^ old)
+    return result
+
+
+def _in_words(raw_change, names):
+    f, old, new, added, removed = raw_change
+    if added is not None:
+        return FieldChange(
+            name=f.name,
+            label=str(f.verbose_name),
+            added=[names.name(f.related_model, pk) for pk in added],
+            removed=[names.name(f.related_model, pk) for pk in removed],
+        )
+    return FieldChange(
+        name=f.name,
+        label=str(f.verbose_name),
+        old_text=value_in_words(f, old, names),
+        new_text=value_in_words(f, new, names),
+    )
+
+
+def value_in_words(f, value, names=None):
+    """Return a field's value as a reader sees it: a choice label, a name, a Dutch date."""
+    if f.choices:
+        labels = dict(f.flatchoices)
+        if value in labels:
+            return str(labels[value])
+    if value is None or value == "":
+        return "—"
+    if isinstance(f, models.ForeignKey):
+        return names.name(f.related_model, value) if names else f"#{value}"
+    if isinstance(f, models.BooleanField):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(f, models.DateTimeField):
+        if isinstance(value, str):
+            value = datetime.datetime.fromisoformat(value)
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{date_nl(local)} {local:%H:%M}"
+    if isinstance(f, models.DateField):
+        if isinstance(value, str):
+            value = datetime.date.fromisoformat(value)
+        return date_nl(value)
+    if isinstance(f, models.DecimalField):
+        text = number_nl(value)
+        return f"€ {text}" if f.name.endswith("_eur") else text
+    return str(value)
+
+
+# --- Names for ids, one query per related model ------------------------------------------------
+
+
+class _Names:
+    """Collect ids per related model, then name them all with one query per model."""
+
+    def __init__(self, user):
+        self.user = user
+        self.wanted = {}
+        self.loaded = {}
+
+    def want(self, f, value):
+        if isinstance(f, models.ForeignKey) and value not in (None, ""):
+            self.wanted.setdefault(f.related_model, set()).add(value)
+
+    def want_many(self, m2m, ids):
+        self.wanted.setdefault(m2m.related_model, set()).update(ids)
+
+    def want_id(self, model, pk):
+        if pk is not None:
+            self.wanted.setdefault(model, set()).add(pk)
+
+    def load(self):
+        user_model = apps.get_model(settings.AUTH_USER_MODEL)
+        for model, ids in self.wanted.items():
+            ids = {int(pk) for pk in ids}
+            if model is user_model:
+                rows = model.objects.filter(pk__in=ids)
+                named = {u.pk: user_display_name(u) for u in rows}
+            elif model._meta.model_name == "measure":
+                rows = model.objects.filter(pk__in=ids)
+                if self.user is not None:
+                    rows = rows.visible_to(self.user)
+                named = {m.pk: str(m) for m in rows.only("code", "title")}
+            else:
+                named = {
+                    obj.pk: _plain_name(obj) for obj in model._default_manager.filter(pk__in=ids)
+                }
+            self.loaded[model] = named
+
+    def name(self, model, pk):
+        if pk is None:
+            return "—"
+        named = self.loaded.get(model, {})
+        return named.get(int(pk)) or gettext("%(model)s no. %(id)s (deleted or hidden)") % {
+            "model": model._meta.verbose_name,
+            "id": pk,
+        }
+
+
+def _plain_name(obj):
+    """A name that needs no further query (unlike some __str__ methods)."""
+    for attname in ("title", "name"):
+        value = getattr(obj, attname, None)
+        if value:
+            return str(value)
+    return str(obj)
+
+
+def _note_object_names(model, record, names):
+    from .models import Measure
+
+    if model is not Measure and hasattr(record, "measure_id"):
+        names.want_id(Measure, record.measure_id)
+    if model._meta.model_name == "profile":
+        names.want_id(apps.get_model(settings.AUTH_USER_MODEL), record.user_id)
+    if model._meta.model_name == "indicatorvalue":
+        names.want_id(apps.get_model("measures", "Indicator"), record.indicator_id)
+    if model._meta.model_name == "commitmentlink":
+        names.want_id(apps.get_model("measures", "Commitment"), record.source_id)
+        names.want_id(apps.get_model("measures", "Commitment"), record.target_id)
+
+
+def _object_label(model, record, names):
+    """Name the changed object from the record itself and the preloaded names."""
+    from .models import Measure
+
+    name = model._meta.model_name
+    if name == "measure":
+        return f"{record.code} {record.title}".strip()
+    if name == "progressupdate":
+        return gettext("Progress of %(date)s on %(measure)s") % {
+            "date": date_nl(record.date),
+            "measure": names.name(Measure, record.measure_id),
+        }
+    if name == "profile":
+        return names.name(apps.get_model(settings.AUTH_USER_MODEL), record.user_id)
+    if name == "indicatorvalue":
+        indicator = names.name(apps.get_model("measures", "Indicator"), record.indicator_id)
+        period = f"Q{record.quarter} {record.year}" if record.quarter else str(record.year)
+        return f"{indicator} – {period}"
+    if name == "commitmentlink":
+        commitment = apps.get_model("measures", "Commitment")
+        source, target = (
+            names.name(commitment, record.source_id),
+            names.name(commitment, record.target_id),
+        )
+        return f"{source} → {target}"
+    if name == "commitment":
+        return f"{record.number} {record.title}".strip()
+    if name == "progressletter":
+        return f"{record.title} ({date_nl(record.date)})"
+    return (
+        _plain_name(record)
+        if (getattr(record, "title", "") or getattr(record, "name", ""))
+        else f"#{record.id}"
+    )
+
+
+# --- The feed and the history of one measure ---------------------------------------------------
+
+
+def _visible_measure_ids(user):
+    from .models import Measure
+
+    return Measure.objects.visible_to(user).values("pk")
+
+
+def measure_records(queryset, user, field="id"):
+    """Keep the Measure history records `user` may read: those of measures visible to them now,
+    and of deleted measures that were not confidential."""
+    from .models import Measure, Visibility
+    from .permissions import can_see_confidential
+
+    if user is None or can_see_confidential(user):
+        return queryset
+    visible = Q(**{f"{field}__in": _visible_measure_ids(user)})
+    gone = ~Q(**{f"{field}__in": Measure.objects.values("pk")}) & ~Q(
+        visibility=Visibility.CONFIDENTIAL
+    )
+    return queryset.filter(visible | gone)
+
+
+def progress_records(queryset, user):
+    """Keep the ProgressUpdate history records `user` may read: updates of measures visible to
+    them; confidential updates only for those who see confidential measures or own the measure."""
+    from .models import Measure, Visibility
+    from .permissions import can_see_confidential, user_organisation
+
+    if user is None or can_see_confidential(user):
+        return queryset
+    queryset = queryset.filter(measure_id__in=_visible_measure_ids(user))
+    organisation = user_organisation(user)
+    own = Q(measure_id__in=Measure.objects.filter(owner=organisation).values("pk"))
+    if organisation is None:
+        return queryset.exclude(visibility=Visibility.CONFIDENTIAL)
+    return queryset.filter(~Q(visibility=Visibility.CONFIDENTIAL) | own)
+
+
+def measure_history_querysets(measure, user):
+    """Return the history querysets that make up one measure's history: its own versions
+    (partners and countries included) and those of its progress updates."""
+    from .models import Measure, ProgressUpdate
+
+    return {
+        Measure: Measure.history.filter(id=measure.pk),
+        ProgressUpdate: progress_records(
+            ProgressUpdate.history.filter(measure_id=measure.pk), user
+        ),
+    }
+
+
+def feed_querysets(
+    user, *, kind=None, history_user=None, organisation=None, measure=None, start=None, end=None
+):
+    """Return the history querysets of the change feed, filtered; confidential measures and
+    their progress are left out for those who may not see them."""
+    from .models import Measure, ProgressUpdate, end_of_day
+
+    querysets = {}
+    for model in tracked_models():
+        if kind and model._meta.model_name != kind:
+            continue
+        if measure is not None and model not in (Measure, ProgressUpdate):
+            continue
+        queryset = model.history.all()
+        if model is Measure:
+            queryset = measure_records(queryset, user)
+            if measure is not None:
+                queryset = queryset.filter(id=measure.pk)
+        elif model is ProgressUpdate:
+            queryset = progress_records(queryset, user)
+            if measure is not None:
+                queryset = queryset.filter(measure_id=measure.pk)
+        if history_user is not None:
+            queryset = queryset.filter(history_user=history_user)
+        if organisation is not None:
+            queryset = queryset.filter(history_user__profile__organisation=organisation)
+        if start is not None:
+            queryset = queryset.filter(history_date__gte=end_of_day(start - datetime.timedelta(1)))
+        if end is not None:
+            queryset = queryset.filter(history_date__lte=end_of_day(end))
+        querysets[model] = queryset
+    return querysets
+
+
+def snapshot_in_words(record):
+    """Return [(label, value in words)] for every field of one historical Measure record, as the
+    measure stood then (partners and countries by name). A handful of queries."""
+    model = record.instance_type
+    names = _Names(None)
+    values = []
+    for f in plain_fields(model):
+        names.want(f, getattr(record, f.attname))
+    members = {}
+    for m2m in m2m_fields(model):
+        target = m2m_target_attname(model, m2m)
+        ids = set(
+            m2m_history_model(model, m2m)
+            .objects.filter(history_id=record.history_id)
+            .values_list(f"{target}_id", flat=True)
+        )
+        members[m2m] = ids
+        names.want_many(m2m, ids)
+    names.load()
+    for f in plain_fields(model):
+        values.append((str(f.verbose_name), value_in_words(f, getattr(record, f.attname), names)))
+    for m2m, ids in members.items():
+        text = ", ".join(sorted(names.name(m2m.related_model, pk) for pk in ids)) or "—"
+        values.append((str(m2m.verbose_name), text))
+    return values

@@ -1,0 +1,178 @@
+"""History pages: one measure's versions, the change feed (HTML and CSV), comparing two moments,
+and reverting a measure to an earlier version."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..asof import InvalidAsOf, compare, measure_as_of, parse_as_of
+from ..changes import (
+    feed_querysets,
+    latest_changes,
+    measure_history_querysets,
+    snapshot_in_words,
+)
+from ..history_forms import ChangeFilterForm, CompareForm, RevertForm
+from ..locking import StaleEdit
+from ..models import Measure
+from ..permissions import is_coordinator
+
+HISTORY_PAGE_SIZE = 25
+FEED_PAGE_SIZE = 50
+CSV_LIMIT = 10000
+
+
+def _visible_measure(request, pk):
+    return get_object_or_404(Measure.objects.visible_to(request.user), pk=pk)
+
+
+def _as_of_or_message(request):
+    try:
+        return parse_as_of(request)
+    except InvalidAsOf as error:
+        messages.error(request, error.messages[0])
+        return None
+
+
+def _cursor(request):
+    form = ChangeFilterForm({"before": request.GET.get("before", "")}, user=request.user)
+    form.is_valid()
+    return form.cleaned_data.get("before")
+
+
+def measure_history(request, pk):
+    measure = _visible_measure(request, pk)
+    as_of = _as_of_or_message(request)
+    version = measure_as_of(measure.pk, as_of.moment) if as_of else None
+    page = latest_changes(
+        measure_history_querysets(measure, request.user),
+        limit=HISTORY_PAGE_SIZE,
+        before=_cursor(request),
+        user=request.user,
+    )
+    context = {
+        "measure": measure,
+        "page": page,
+        "as_of": as_of,
+        "version": version,
+        "version_fields": snapshot_in_words(version) if version else None,
+        "can_revert": is_coordinator(request.user),
+    }
+    return render(request, "measures/measure_history.html", context)
+
+
+def change_list(request):
+    form = ChangeFilterForm(request.GET or None, user=request.user)
+    valid = form.is_valid() if form.is_bound else True
+    arguments = form.feed_arguments() if form.is_bound and valid else {}
+    querysets = feed_querysets(request.user, **arguments) if valid else {}
+    if request.GET.get("format") == "csv" and valid:
+        page = latest_changes(querysets, limit=CSV_LIMIT, user=request.user)
+        return _changes_csv(page.items)
+    before = form.cleaned_data.get("before") if form.is_bound and valid else None
+    page = latest_changes(querysets, limit=FEED_PAGE_SIZE, before=before, user=request.user)
+    query = request.GET.copy()
+    query.pop("before", None)
+    query.pop("format", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "measures/change_list.html", context)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Return `value` as a CSV cell a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _changes_csv(changes):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="wijzigingen-{stamp}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Date and time"),
+            _("Changed by"),
+            _("Organisation"),
+            _("Origin"),
+            _("Kind of object"),
+            _("Object"),
+            _("Action"),
+            _("Field"),
+            _("From"),
+            _("To"),
+            _("Reason"),
+        ]
+    )
+    for change in changes:
+        common = [
+            change.when_text,
+            change.user_name,
+            change.organisation_name,
+            change.origin,
+            str(change.model_label).capitalize(),
+            change.object_label,
+            change.kind_label,
+        ]
+        rows = []
+        for field in change.fields:
+            if field.is_many:
+                old = ", ".join(field.removed) and _("removed: %s") % ", ".join(field.removed)
+                new = ", ".join(field.added) and _("added: %s") % ", ".join(field.added)
+                rows.append([field.label, old, new])
+            else:
+                rows.append([field.label, field.old_text, field.new_text])
+        for row in rows or [["", "", ""]]:
+            writer.writerow([csv_cell(v) for v in [*common, *row, change.reason]])
+    return response
+
+
+def compare_view(request):
+    form = CompareForm(request.GET or None)
+    comparison = None
+    if form.is_bound and form.is_valid():
+        comparison = compare(
+            form.cleaned_data["start"], form.cleaned_data["end"], user=request.user
+        )
+    return render(request, "measures/compare.html", {"form": form, "comparison": comparison})
+
+
+def revert(request, pk, history_id):
+    if not is_coordinator(request.user):
+        raise PermissionDenied(_("Only coordinators may revert a measure to an earlier version."))
+    measure = _visible_measure(request, pk)
+    record = get_object_or_404(measure.history.exclude(history_type="-"), history_id=history_id)
+    form = RevertForm(request.POST or None, initial={"version": measure.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure.revert_to(
+                record,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit as stale:
+            form.add_error(None, stale)
+            for line in stale.describe():
+                form.add_error(None, line)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The measure has been reverted to the chosen version."))
+            return redirect("measures:history", pk=measure.pk)
+    context = {
+        "measure": measure,
+        "record": record,
+        "form": form,
+        "version_fields": snapshot_in_words(record),
+    }
+    return render(request, "measures/revert_confirm.html", context)
