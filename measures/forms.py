@@ -5,15 +5,17 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .locking import VersionedFormMixin
 from .models import Measure, MeasureStatus, Organisation
 from .permissions import is_coordinator
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(VersionedFormMixin, forms.ModelForm):
     """Create or edit a measure. The view saves it through `Measure.set_status`, so the
-    completion date follows the status; a contributor cannot hand the measure to another owner."""
+    completion date follows the status, with the version check against lost updates; a
+    contributor cannot hand the measure to another owner."""
 
     class Meta:
         model = Measure

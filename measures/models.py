@@ -675,10 +675,14 @@ class Measure(models.Model):
     def is_overdue(self, today):
         return bool(self.due_date and self.due_date < today and not self.is_closed)
 
-    def set_status(self, status, *, by, on=None, reason="", history_date=None):
+    def set_status(
+        self, status, *, by, on=None, reason="", history_date=None, expected_version=None, m2m=None
+    ):
         """Move the measure to `status`, keeping the completion date in step, and save.
 
-        `history_date` dates the history record (replaying past letters); default now.
+        `history_date` dates the history record (replaying past letters); default now. With
+        `expected_version` (an edit form) the save goes through `save_checked`, with the
+        many-to-many values in `m2m`, and raises StaleEdit if someone saved in between.
         """
         if status not in MeasureStatus.values:
             raise ValidationError({"status": _("Unknown status: %(s)s") % {"s": status}})
@@ -693,7 +697,10 @@ class Measure(models.Model):
         self._change_reason = reason or ""
         _date_history(self, history_date)
         self.full_clean()
-        self.save()
+        if expected_version is not None and self.pk:
+            self.save_checked(expected_version, by=by, reason=reason, m2m=m2m)
+        else:
+            self.save()
 
     def save_checked(self, expected_version, *, by, reason="", m2m=None):
         """Save the measure (and the many-to-many values in `m2m`, a dict of field name to objects)

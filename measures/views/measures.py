@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ..filters import MeasureFilter
 from ..forms import BulkChangeForm, MeasureForm, ProgressForm
+from ..locking import StaleEdit
 from ..models import Measure, ProgressUpdate
 from ..permissions import can_edit_measure, is_coordinator
 
@@ -174,13 +175,25 @@ def measure_edit(request, pk):
 def _edit(request, measure):
     form = MeasureForm(request.POST or None, instance=measure, user=request.user)
     if form.is_valid():
-        with transaction.atomic():
-            measure = form.save(commit=False)
-            # The status goes through its transition, which also saves the other fields.
-            measure.set_status(form.cleaned_data["status"], by=request.user)
-            form.save_m2m()
-        messages.success(request, _("The measure “%(m)s” has been saved.") % {"m": measure})
-        return redirect(measure)
+        creating = measure.pk is None
+        measure = form.save(commit=False)
+        try:
+            with transaction.atomic():
+                # The status goes through its transition, which also saves the other fields,
+                # refusing the edit if someone saved the measure since the form was opened.
+                measure.set_status(
+                    form.cleaned_data["status"],
+                    by=request.user,
+                    expected_version=None if creating else form.cleaned_data["version"],
+                    m2m={name: form.cleaned_data[name] for name in ("partners", "countries")},
+                )
+                if creating:
+                    form.save_m2m()
+        except StaleEdit as stale:
+            form._add_stale_error(stale)
+        else:
+            messages.success(request, _("The measure “%(m)s” has been saved.") % {"m": measure})
+            return redirect(measure)
     return render(request, "measures/measure_form.html", {"form": form, "measure": measure})
 
 

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from measures.models import (
@@ -14,13 +13,6 @@ from measures.models import (
     ProgressLetter,
     Visibility,
 )
-
-
-@pytest.fixture
-def client():
-    """A client whose browser asks for English, so assertions on the English source strings
-    hold whether or not the Dutch catalogue is compiled."""
-    return Client(headers={"accept-language": "en"})
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ from django.urls import reverse
 
 from measures.models import UpdateState
 
+from .english import english  # noqa: F401  (the client asks for English)
+
 
 @pytest.fixture
 def draft(measure, bob):

@@ -3,6 +3,8 @@ from django.urls import reverse
 
 from measures.models import Measure, MeasureStatus
 
+from .english import english  # noqa: F401  (the client asks for English)
+
 URL = reverse("measures:bulk_change")
 
 

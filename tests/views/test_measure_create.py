@@ -3,6 +3,8 @@ from django.urls import reverse
 
 from measures.models import Measure, MeasureStatus
 
+from .english import english  # noqa: F401  (the client asks for English)
+
 URL = reverse("measures:create")
 
 
@@ -28,6 +30,7 @@ def test_a_coordinator_creates_a_measure_with_history_by_her(
             "partners": [prosecution.pk],
             "status": MeasureStatus.COMPLETED,
             "visibility": "public",
+            "version": 1,
         },
     )
     measure = Measure.objects.get(title="Nieuwe maatregel")

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from measures.models import MeasureStatus
 
+from .english import english  # noqa: F401  (the client asks for English)
+
 
 def url(measure):
     return reverse("measures:edit", args=[measure.pk])
@@ -21,6 +23,7 @@ def form_data(measure, **changes):
         "owner": measure.owner_id,
         "status": measure.status,
         "visibility": measure.visibility,
+        "version": measure.version,
     }
     data.update(changes)
     return data
@@ -124,3 +127,19 @@ def test_it_refuses_a_contributor_of_another_organisation(client, carol, measure
 def test_a_confidential_measure_is_not_found(client, request, who, confidential):
     client.force_login(request.getfixturevalue(who))
     assert client.get(url(confidential)).status_code == 404
+
+
+def test_an_edit_based_on_an_older_version_is_refused_and_says_what_changed(
+    client, bob, alice, measure
+):
+    client.force_login(bob)
+    opened = form_data(measure, title="Bobs titel")
+    measure.set_status(MeasureStatus.DELAYED, by=alice)  # Alice saves meanwhile
+    before = measure.history.count()
+    response = client.post(url(measure), opened)
+    assert response.status_code == 200
+    assert "Someone else saved this measure" in response.content.decode()
+    measure.refresh_from_db()
+    assert measure.title != "Bobs titel"
+    assert measure.status == MeasureStatus.DELAYED
+    assert measure.history.count() == before
