@@ -6,7 +6,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAGMENT = ROOT / "locale" / "nl" / "fragments" / "ui.po"
-TEMPLATES = sorted((ROOT / "templates" / "measures").glob("*.html"))
+TEMPLATES = [
+    ROOT / "templates" / "measures" / name
+    for name in (
+        "dashboard.html",
+        "measure_list.html",
+        "measure_detail.html",
+        "measure_form.html",
+        "progress_form.html",
+        "_measure_table.html",
+        "_pagination.html",
+        "_status_badge.html",
+    )
+]
 MODULES = [
     ROOT / "measures" / name
     for name in ("filters.py", "forms.py", "views/dashboard.py", "views/measures.py")
