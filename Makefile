@@ -64,7 +64,7 @@ messages: install
 	DJANGO_DEBUG=1 $(MANAGE) makemessages -l nl --no-obsolete --ignore=.venv --ignore=node_modules -v 0
 	msgattrib --clear-fuzzy --empty -o locale/nl/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.po
 	@if ls locale/nl/fragments/*.po >/dev/null 2>&1; then \
-	  { printf 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'; \
+	  { printf 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\nPlural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'; \
 	    cat locale/nl/fragments/*.po; } | msguniq --use-first -o /tmp/tracker-compendium.po && \
 	  msgmerge --quiet --no-fuzzy-matching --compendium=/tmp/tracker-compendium.po \
 	    -o locale/nl/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.po; \

@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import models
+from . import models, spreadsheets
 from .locking import VersionedFormMixin
+from .resources import FORMATS, MeasureResource
 
 
 @admin.register(models.Theme)
@@ -107,8 +109,15 @@ class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
 
 
 @admin.register(models.Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    """Measures, with their history (edits checked against the version, so none is lost) and
+    spreadsheet import/export (coordinators only, see IMPORT_EXPORT_*_PERMISSION_CODE)."""
+
     form = MeasureAdminForm
+
+    resource_classes = [MeasureResource]
+    import_formats = FORMATS
+    export_formats = FORMATS
     list_display = ["title", "code", "plan", "action_line", "theme", "owner", "status", "due_date"]
     list_filter = ["status", "theme", "plan", "action_line", "owner", "visibility"]
     search_fields = ["title", "description", "code", "source_reference"]
@@ -124,6 +133,12 @@ class MeasureAdmin(SimpleHistoryAdmin):
             obj.save_checked(form.cleaned_data["version"], by=request.user)
         else:
             super().save_model(request, obj, form, change)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, spreadsheets.UnreadableFile):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
 
 @admin.register(models.ProgressUpdate)

@@ -494,12 +494,25 @@ class MeasureQuerySet(models.QuerySet):
             .order_by("theme__order", "theme__name", "plan__title", "action_line__order")
         )
 
+    def for_export(self):
+        """Return measures with everything a spreadsheet row holds, in a fixed number of
+        queries (the list's, plus the funder, the partners and the countries)."""
+        return self.for_list().select_related("funder").prefetch_related("partners", "countries")
+
     def open(self):
         return self.exclude(status__in=MeasureStatus.closed())
 
     def overdue(self, today):
         """Return open measures whose due date has passed."""
         return self.open().filter(due_date__lt=today)
+
+    def stale(self, since):
+        """Return open measures with no progress update dated after `since` (a date, or None
+        for: no progress at all)."""
+        measures = self.open()
+        if since is None:
+            return measures.filter(updates__isnull=True)
+        return measures.exclude(updates__date__gt=since)
 
     def visible_to(self, user):
         """Return the measures `user` may read: confidential ones only for coordinators and the
@@ -949,6 +962,35 @@ class CommitmentQuerySet(models.QuerySet):
     def due_between(self, start, end):
         return self.filter(due_date__gte=start, due_date__lte=end)
 
+    def search(self, text):
+        """Return commitments whose number, subject, text, origin or paper contain `text`."""
+        words = text.split()
+        commitments = self
+        for word in words:
+            commitments = commitments.filter(
+                Q(number__icontains=word)
+                | Q(title__icontains=word)
+                | Q(text__icontains=word)
+                | Q(made_at__icontains=word)
+                | Q(made_by__icontains=word)
+                | Q(kamerstuk__icontains=word)
+            )
+        return commitments
+
+    def for_list(self, user):
+        """Return commitments with what the register shows, in a fixed number of queries: the
+        letters, the links both ways and the measures `user` may see."""
+        return self.select_related("made_in_letter", "fulfilled_by").prefetch_related(
+            models.Prefetch(
+                "measures",
+                queryset=Measure.objects.visible_to(user).select_related("owner"),
+            ),
+            models.Prefetch("links", queryset=CommitmentLink.objects.select_related("target")),
+            models.Prefetch(
+                "linked_from", queryset=CommitmentLink.objects.select_related("source")
+            ),
+        )
+
 
 class Commitment(models.Model):
     kind = models.CharField(
@@ -1037,6 +1079,9 @@ class Commitment(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}".strip()
+
+    def get_absolute_url(self):
+        return reverse("measures:commitment_detail", args=[self.pk])
 
     def clean(self):
         if self.made_on and self.fulfilled_on and self.made_on > self.fulfilled_on:
@@ -1161,9 +1206,36 @@ class Indicator(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("measures:indicator_detail", args=[self.pk])
+
     @property
     def is_percentage(self):
         return self.unit == IndicatorUnit.PERCENT
+
+    @property
+    def is_count(self):
+        return self.unit == IndicatorUnit.COUNT
+
+    @property
+    def latest_value(self):
+        """Return the total (not broken down) for the most recent period, from `values.all()`
+        (so a prefetch serves it), or None."""
+        totals = [value for value in self.values.all() if not value.breakdown]
+        return max(totals, key=lambda value: (value.year, value.quarter), default=None)
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def for_table(self):
+        return self.select_related("source_letter").order_by("year", "quarter", "breakdown")
+
+    def with_report_state(self):
+        """Return the values as a list, each with `reported_in` (the sent letter that reported
+        it, or None) and `changed_after_report` (the first history record that changed it after
+        that letter's date, or None). Three queries, whatever the number of values."""
+        values = list(self.select_related("source_letter"))
+        IndicatorValue.mark_report_state(values)
+        return values
 
 
 class IndicatorValue(models.Model):
@@ -1202,6 +1274,7 @@ class IndicatorValue(models.Model):
         related_name="indicator_values",
     )
 
+    objects = IndicatorValueQuerySet.as_manager()
     history = history()
 
     class Meta:
@@ -1245,11 +1318,62 @@ class IndicatorValue(models.Model):
         return f"{label} ({self.breakdown})" if self.breakdown else label
 
     def clean(self):
-        if self.indicator_id and self.indicator.is_percentage:
-            for field in ("target", "realised"):
-                value = getattr(self, field)
-                if value is not None and not (0 <= value <= 100):
-                    raise ValidationError({field: _("A percentage lies between 0 and 100.")})
+        errors = {}
+        percentage = self.indicator_id and self.indicator.is_percentage
+        for field in ("target", "realised"):
+            value = getattr(self, field)
+            if value is None:
+                continue
+            if percentage and not (0 <= value <= 100):
+                errors[field] = _("A percentage lies between 0 and 100.")
+            elif value < 0:
+                errors[field] = _("A count or amount cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
+
+    # The fields whose change after a letter means parliament was told something else.
+    REPORTED_FIELDS = ("year", "quarter", "breakdown", "target", "realised", "status")
+
+    @staticmethod
+    def mark_report_state(values):
+        """Set `reported_in` and `changed_after_report` on each of `values` (see
+        `IndicatorValueQuerySet.with_report_state`), in two queries.
+
+        A value counts as reported when its `source_letter` is a sent letter, or else when a
+        letter was sent on or after the day the value was first recorded. It counts as changed
+        afterwards when a history record of a change is dated after the end of that letter's day.
+        """
+        if not values:
+            return values
+        records = {}
+        for record in (
+            IndicatorValue.history.filter(id__in=[value.pk for value in values])
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        ):
+            records.setdefault(record.id, []).append(record)
+        sent = list(ProgressLetter.objects.sent().order_by("date", "pk"))
+        for value in values:
+            history_of_value = records.get(value.pk, [])
+            letter = value.source_letter if value.source_letter_id else None
+            if letter is None or not letter.is_sent:
+                created = history_of_value[0].history_date if history_of_value else None
+                created_on = timezone.localdate(created) if created else None
+                letter = next(
+                    (item for item in sent if created_on and item.date >= created_on), None
+                )
+            value.reported_in = letter
+            value.changed_after_report = None
+            if letter is None:
+                continue
+            for previous, record in zip(history_of_value, history_of_value[1:], strict=False):
+                if record.history_date > letter.as_of and any(
+                    getattr(previous, field) != getattr(record, field)
+                    for field in IndicatorValue.REPORTED_FIELDS
+                ):
+                    value.changed_after_report = record
+                    break
+        return values
 
     @property
     def difference(self):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, history, measures
+from .views import commitments, dashboard, exports, history, indicators, measures
 
 app_name = "measures"
 
@@ -21,4 +21,20 @@ urlpatterns = [
     ),
     path("changes/", history.change_list, name="changes"),
     path("compare/", history.compare_view, name="compare"),
+    path("commitments/", commitments.commitment_list, name="commitments"),
+    path("commitments/<int:pk>/", commitments.commitment_detail, name="commitment_detail"),
+    path("commitments/<int:pk>/fulfil/", commitments.commitment_fulfil, name="commitment_fulfil"),
+    path("indicators/", indicators.indicator_list, name="indicators"),
+    path("indicators/<int:pk>/", indicators.indicator_detail, name="indicator_detail"),
+    path(
+        "indicators/<int:pk>/values/new/",
+        indicators.indicator_value_create,
+        name="indicator_value_create",
+    ),
+    path(
+        "indicators/values/<int:pk>/edit/",
+        indicators.indicator_value_edit,
+        name="indicator_value_edit",
+    ),
+    path("measures/export.<str:fmt>", exports.measure_export, name="measure_export"),
 ]

@@ -1,0 +1,66 @@
+"""The register of commitments and motions: list with filters, detail, recording the answer."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..filters_commitments import CommitmentFilter
+from ..forms_commitments import CommitmentFulfilForm
+from ..models import Commitment, CommitmentStatus
+from ..permissions import is_coordinator
+
+# The model's field names in `Commitment.fulfil` errors, and the form fields they belong to.
+FORM_FIELDS = {"fulfilled_on": "on", "fulfilled_by": "letter", "status": "status"}
+
+
+def commitment_list(request):
+    commitments = CommitmentFilter(
+        request.GET or None, queryset=Commitment.objects.for_list(request.user)
+    )
+    return render(
+        request,
+        "measures/commitment_list.html",
+        {"filter": commitments, "today": timezone.localdate()},
+    )
+
+
+def commitment_detail(request, pk):
+    commitment = get_object_or_404(Commitment.objects.for_list(request.user), pk=pk)
+    return render(request, "measures/commitment_detail.html", _detail_context(request, commitment))
+
+
+@require_POST
+def commitment_fulfil(request, pk):
+    if not is_coordinator(request.user):
+        raise PermissionDenied(_("Only coordinators record how a commitment was answered."))
+    commitment = get_object_or_404(Commitment, pk=pk)
+    form = CommitmentFulfilForm(request.POST)
+    if form.is_valid():
+        try:
+            commitment.fulfil(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+                return redirect(commitment)
+            for field, errors in error.message_dict.items():
+                form.add_error(FORM_FIELDS.get(field), errors)
+        else:
+            messages.success(request, _("The answer to this commitment has been recorded."))
+            return redirect(commitment)
+    commitment = get_object_or_404(Commitment.objects.for_list(request.user), pk=pk)
+    context = _detail_context(request, commitment, form)
+    return render(request, "measures/commitment_fulfil.html", context)
+
+
+def _detail_context(request, commitment, form=None):
+    may_fulfil = is_coordinator(request.user) and commitment.status == CommitmentStatus.OPEN
+    return {
+        "commitment": commitment,
+        "today": timezone.localdate(),
+        "form": form or (CommitmentFulfilForm() if may_fulfil else None),
+        "may_fulfil": may_fulfil,
+        "history": commitment.history.select_related("history_user").order_by("-history_date"),
+    }

@@ -1,0 +1,33 @@
+"""Downloads of the measure list as a spreadsheet (.xlsx with the progress updates, or CSV)."""
+
+from django.http import Http404
+
+from .. import spreadsheets
+from ..models import Measure, ProgressUpdate, Visibility
+from ..permissions import can_see_confidential
+
+
+def measure_filterset():
+    """Return the list's FilterSet class, or None while the list page is not there yet."""
+    try:
+        from ..filters import MeasureFilter
+    except ImportError:
+        return None
+    return MeasureFilter
+
+
+def measure_export(request, fmt):
+    """Download the measures the user may see, filtered by the list's GET parameters."""
+    if fmt not in spreadsheets.FORMATS:
+        raise Http404("Unknown format")
+    measures = Measure.objects.visible_to(request.user).for_list()
+    filterset_class = measure_filterset()
+    if filterset_class is not None:
+        measures = filterset_class(request.GET, queryset=measures, request=request).qs
+    updates = None
+    if fmt == "xlsx":
+        updates = ProgressUpdate.objects.filter(measure__in=measures)
+        if not can_see_confidential(request.user):
+            updates = updates.exclude(visibility=Visibility.CONFIDENTIAL)
+    sheets = spreadsheets.measures_workbook(measures, updates)
+    return spreadsheets.spreadsheet_response(sheets, fmt, "maatregelen")
