@@ -143,3 +143,11 @@ def test_its_query_count_does_not_grow_with_the_programme(
     with django_assert_num_queries(9):
         response = client.get(url(measures[0]))
     assert len(response.context["measure"].visible_children) == size - 1
+
+
+def test_linked_commitments_link_to_their_page(client, vera, measure):
+    commitment = Commitment.objects.create(title="Kamer informeren", text="-")
+    commitment.measures.add(measure)
+    client.force_login(vera)
+    content = client.get(url(measure)).content.decode()
+    assert f'href="{reverse("measures:commitment_detail", args=[commitment.pk])}"' in content
