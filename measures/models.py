@@ -12,7 +12,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -440,8 +440,59 @@ class ActionLine(models.Model):
 
 class MeasureQuerySet(models.QuerySet):
     def for_list(self):
-        """Return measures with everything a list row shows, in a fixed number of queries."""
-        return self.select_related("plan", "action_line", "theme", "owner", "responsible")
+        """Return measures with everything a list row shows, in a fixed number of queries: the
+        related rows joined, and the date of the latest progress update as `last_progress`."""
+        latest = ProgressUpdate.objects.filter(measure=OuterRef("pk")).order_by("-date", "-pk")
+        return self.select_related("plan", "action_line", "theme", "owner", "responsible").annotate(
+            last_progress=Subquery(latest.values("date")[:1])
+        )
+
+    def search(self, q, user=None):
+        """Return measures whose title, description or progress (text or next steps) contains
+        `q`; with `user`, only the progress updates that user may read are searched."""
+        q = (q or "").strip()
+        if not q:
+            return self
+        updates = ProgressUpdate.objects.all()
+        if user is not None:
+            updates = updates.visible_to(user)
+        matching_updates = updates.filter(measure=OuterRef("pk")).filter(
+            Q(text__icontains=q) | Q(next_steps__icontains=q)
+        )
+        return self.filter(
+            Q(title__icontains=q)
+            | Q(code__icontains=q)
+            | Q(description__icontains=q)
+            | Exists(matching_updates)
+        )
+
+    def without_progress_since(self, date):
+        """Return measures with no progress update dated after `date` (with `date` None: no
+        progress update at all)."""
+        updates = ProgressUpdate.objects.filter(measure=OuterRef("pk"))
+        if date is not None:
+            updates = updates.filter(date__gt=date)
+        return self.filter(~Exists(updates))
+
+    def status_counts(self):
+        """Return (theme, plan, action line, status, count) rows, one query, in display order."""
+        return (
+            self.order_by()
+            .values(
+                "theme__pk",
+                "theme__name",
+                "theme__order",
+                "plan__pk",
+                "plan__title",
+                "plan__short_title",
+                "action_line__pk",
+                "action_line__name",
+                "action_line__order",
+                "status",
+            )
+            .annotate(count=Count("pk"))
+            .order_by("theme__order", "theme__name", "plan__title", "action_line__order")
+        )
 
     def for_export(self):
         """Return measures with everything a spreadsheet row holds, in a fixed number of
@@ -637,10 +688,14 @@ class Measure(models.Model):
     def is_overdue(self, today):
         return bool(self.due_date and self.due_date < today and not self.is_closed)
 
-    def set_status(self, status, *, by, on=None, reason="", history_date=None):
+    def set_status(
+        self, status, *, by, on=None, reason="", history_date=None, expected_version=None, m2m=None
+    ):
         """Move the measure to `status`, keeping the completion date in step, and save.
 
-        `history_date` dates the history record (replaying past letters); default now.
+        `history_date` dates the history record (replaying past letters); default now. With
+        `expected_version` (an edit form) the save goes through `save_checked`, with the
+        many-to-many values in `m2m`, and raises StaleEdit if someone saved in between.
         """
         if status not in MeasureStatus.values:
             raise ValidationError({"status": _("Unknown status: %(s)s") % {"s": status}})
@@ -655,7 +710,10 @@ class Measure(models.Model):
         self._change_reason = reason or ""
         _date_history(self, history_date)
         self.full_clean()
-        self.save()
+        if expected_version is not None and self.pk:
+            self.save_checked(expected_version, by=by, reason=reason, m2m=m2m)
+        else:
+            self.save()
 
     def save_checked(self, expected_version, *, by, reason="", m2m=None):
         """Save the measure (and the many-to-many values in `m2m`, a dict of field name to objects)
@@ -769,6 +827,26 @@ class Measure(models.Model):
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the updates `user` may read: confidential ones only for coordinators, the
+        organisation that owns the measure and the organisation that wrote the update; never
+        an update on a measure the user may not see."""
+        from .permissions import can_see_confidential, user_organisation
+
+        if not user.is_authenticated:
+            return self.none()
+        if can_see_confidential(user):
+            return self
+        updates = self.filter(measure__in=Measure.objects.visible_to(user))
+        organisation = user_organisation(user)
+        if organisation is None:
+            return updates.exclude(visibility=Visibility.CONFIDENTIAL)
+        return updates.filter(
+            ~Q(visibility=Visibility.CONFIDENTIAL)
+            | Q(measure__owner=organisation)
+            | Q(author_organisation=organisation)
+        )
+
     def approved(self):
         return self.filter(state=UpdateState.APPROVED)
 

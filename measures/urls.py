@@ -1,10 +1,27 @@
 from django.urls import path
 
-from .views import commitments, exports, history, indicators, letters, summaries
+from .views import (
+    commitments,
+    dashboard,
+    exports,
+    history,
+    indicators,
+    letters,
+    measures,
+    summaries,
+)
 
 app_name = "measures"
 
 urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("measures/", measures.measure_list, name="list"),
+    path("measures/bulk/", measures.bulk_change, name="bulk_change"),
+    path("measures/new/", measures.measure_create, name="create"),
+    path("measures/<int:pk>/", measures.measure_detail, name="detail"),
+    path("measures/<int:pk>/edit/", measures.measure_edit, name="edit"),
+    path("measures/<int:pk>/progress/", measures.log_progress, name="log_progress"),
+    path("updates/<int:pk>/approve/", measures.approve_update, name="approve_update"),
     path("measures/<int:pk>/history/", history.measure_history, name="history"),
     path(
         "measures/<int:pk>/history/<int:history_id>/revert/",

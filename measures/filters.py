@@ -1,0 +1,115 @@
+"""The one FilterSet of the measure list; every custom filter delegates to MeasureQuerySet."""
+
+import django_filters
+from django import forms
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import ActionLine, Measure, MeasureStatus, Organisation, Plan, ProgressLetter, Theme
+
+
+class MeasureOrderingFilter(django_filters.OrderingFilter):
+    """Sort the same way on every database: measures without a due date come last, and so do
+    measures without progress when the newest progress comes first (and first when the oldest
+    does, so the longest-silent measures lead). Title and id break ties, so pages are stable."""
+
+    NULLS_FIRST_ASCENDING = {"last_progress"}
+    NULLS_LAST = {"due_date", "last_progress"}
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        field = value.lstrip("-")
+        if field not in self.NULLS_LAST:
+            return value
+        if value.startswith("-"):
+            return F(field).desc(nulls_last=True)
+        if field in self.NULLS_FIRST_ASCENDING:
+            return F(field).asc(nulls_first=True)
+        return F(field).asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "title", "pk") if value else qs
+
+
+YES_NO = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class MeasureFilter(django_filters.FilterSet):
+    """Filters of the measure list; they live in the query string, so a list can be bookmarked."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        help_text=_("Searches titles, descriptions and progress texts."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=MeasureStatus.choices[1:], empty_label=_("All statuses")
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=Organisation.objects.all(), empty_label=_("All owners")
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"), queryset=Theme.objects.all(), empty_label=_("All themes")
+    )
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Plan"), queryset=Plan.objects.all(), empty_label=_("All plans")
+    )
+    action_line = django_filters.ModelChoiceFilter(
+        label=_("Action line"),
+        queryset=ActionLine.objects.select_related("plan"),
+        empty_label=_("All action lines"),
+    )
+    overdue = django_filters.TypedChoiceFilter(
+        label=_("Overdue"),
+        choices=YES_NO,
+        coerce=lambda value: value == "true",
+        method="filter_overdue",
+    )
+    stale = django_filters.TypedChoiceFilter(
+        label=_("Without progress since the last letter"),
+        choices=YES_NO,
+        coerce=lambda value: value == "true",
+        method="filter_stale",
+    )
+    ordering = MeasureOrderingFilter(
+        label=_("Sort by"),
+        empty_label=_("Plan and number"),
+        fields=(
+            ("title", "title"),
+            ("owner__name", "owner"),
+            ("status", "status"),
+            ("due_date", "due"),
+            ("last_progress", "progress"),
+        ),
+        field_labels={
+            "title": _("Title"),
+            "owner__name": _("Owner"),
+            "status": _("Status"),
+            "due_date": _("Due date"),
+            "last_progress": _("Last progress"),
+        },
+    )
+
+    class Meta:
+        model = Measure
+        fields = ["q", "status", "owner", "theme", "plan", "action_line", "overdue", "stale"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value, user=self.request.user if self.request else None)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = queryset.overdue(timezone.localdate())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_stale(self, queryset, name, value):
+        stale = queryset.open().without_progress_since(self.last_letter_date)
+        return stale if value else queryset.exclude(pk__in=stale.values("pk"))
+
+    @property
+    def last_letter_date(self):
+        if not hasattr(self, "_last_letter"):
+            self._last_letter = ProgressLetter.objects.last_sent()
+        return self._last_letter.date if self._last_letter else None

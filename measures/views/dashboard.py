@@ -1,0 +1,105 @@
+"""The dashboard: where the programme stands, what is late, and what changed lately."""
+
+import datetime
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from ..models import Commitment, Measure, MeasureStatus, ProgressLetter, ProgressUpdate
+
+LIST_LENGTH = 8
+CHANGES_LENGTH = 10
+COMMITMENTS_HORIZON = datetime.timedelta(days=42)
+
+
+def dashboard(request):
+    return render(
+        request, "measures/dashboard.html", dashboard_data(request.user, timezone.localdate())
+    )
+
+
+def dashboard_data(user, today):
+    """Return everything the dashboard shows, restricted to what `user` may read, in a fixed
+    number of queries."""
+    visible = Measure.objects.visible_to(user)
+    last_letter = ProgressLetter.objects.last_sent()
+    overdue = visible.overdue(today)
+    stale = visible.open().without_progress_since(last_letter.date if last_letter else None)
+    rows = status_table(visible, MeasureStatus.values)
+    # "Not stated" gets a column only when some measure lacks a status.
+    shown = [
+        (index, value, label)
+        for index, (value, label) in enumerate(MeasureStatus.choices)
+        if value or any(row["counts"][value] for row in rows)
+    ]
+    for row in rows:
+        row["cells"] = [row["cells"][index] for index, _value, _label in shown]
+    return {
+        "today": today,
+        "statuses": [(value, label) for _index, value, label in shown],
+        "status_rows": rows,
+        "overdue": overdue.for_list().order_by("due_date", "title")[:LIST_LENGTH],
+        "overdue_count": overdue.count(),
+        "last_letter": last_letter,
+        "stale": stale.for_list().order_by("last_progress", "title")[:LIST_LENGTH],
+        "stale_count": stale.count(),
+        "commitments": Commitment.objects.open()
+        .filter(due_date__lte=today + COMMITMENTS_HORIZON)
+        .order_by("due_date", "pk")[:LIST_LENGTH],
+        "changes": latest_changes(user, visible),
+    }
+
+
+def status_table(measures, statuses):
+    """Return one row per theme, plan and action line with the number of measures per status."""
+    rows = {}
+    for item in measures.status_counts():
+        key = (item["theme__pk"], item["plan__pk"], item["action_line__pk"])
+        row = rows.setdefault(
+            key,
+            {
+                "theme": item["theme__name"],
+                "plan": item["plan__short_title"] or item["plan__title"],
+                "action_line": item["action_line__name"],
+                "counts": dict.fromkeys(statuses, 0),
+                "total": 0,
+            },
+        )
+        row["counts"][item["status"]] += item["count"]
+        row["total"] += item["count"]
+    for row in rows.values():
+        row["cells"] = [row["counts"][status] for status in statuses]
+    return list(rows.values())
+
+
+def latest_changes(user, visible_measures):
+    """Return the latest history records of measures and progress updates, newest first."""
+    measure_records = (
+        Measure.history.filter(id__in=visible_measures.values("pk"))
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:CHANGES_LENGTH]
+    )
+    update_records = (
+        ProgressUpdate.history.filter(id__in=ProgressUpdate.objects.visible_to(user).values("pk"))
+        .select_related("history_user", "measure")
+        .order_by("-history_date", "-history_id")[:CHANGES_LENGTH]
+    )
+    changes = [
+        {
+            "record": record,
+            "kind": "measure",
+            "measure_id": record.id,
+            "title": f"{record.code} {record.title}".strip(),
+        }
+        for record in measure_records
+    ] + [
+        {
+            "record": record,
+            "kind": "update",
+            "measure_id": record.measure_id,
+            "title": str(record.measure) if record.measure else "",
+        }
+        for record in update_records
+    ]
+    changes.sort(key=lambda change: change["record"].history_date, reverse=True)
+    return changes[:CHANGES_LENGTH]

@@ -1,0 +1,240 @@
+"""The measure list with its bulk changes, the measure page, editing, and logging progress."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from ..filters import MeasureFilter
+from ..forms import BulkChangeForm, MeasureForm, ProgressForm
+from ..locking import StaleEdit
+from ..models import Measure, ProgressUpdate
+from ..permissions import can_edit_measure, is_coordinator
+
+PAGE_SIZE = 25
+
+
+def get_measure_for_user(request, pk, *, edit=False):
+    """Return the measure the user may see (404 otherwise); with `edit`, refuse (403) a user who
+    may not change it."""
+    measure = get_object_or_404(Measure.objects.visible_to(request.user), pk=pk)
+    if edit and not can_edit_measure(request.user, measure):
+        raise PermissionDenied(
+            _(
+                "Only a coordinator or a contributor of %(owner)s can change this measure "
+                "or log progress on it."
+            )
+            % {"owner": measure.owner.short_name}
+        )
+    return measure
+
+
+def require_coordinator(user, action):
+    if not is_coordinator(user):
+        raise PermissionDenied(_("Only a coordinator can %(action)s.") % {"action": action})
+
+
+def measure_list(request):
+    visible = Measure.objects.visible_to(request.user)
+    measure_filter = MeasureFilter(request.GET, queryset=visible.for_list(), request=request)
+    page = Paginator(measure_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    bulk_form = None
+    if is_coordinator(request.user):
+        bulk_form = BulkChangeForm(measures=visible, auto_id="bulk_%s")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "measures/measure_list.html",
+        {
+            "filter": measure_filter,
+            "page": page,
+            "bulk_form": bulk_form,
+            "query": query.urlencode(),
+            "columns": sort_columns(request),
+            "next": request.get_full_path(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+def bulk_change(request):
+    require_coordinator(request.user, _("change several measures at once"))
+    form = BulkChangeForm(
+        request.POST, measures=Measure.objects.visible_to(request.user), auto_id="bulk_%s"
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_back_to_list(request))
+    changed = 0
+    with transaction.atomic():
+        for measure in form.cleaned_data["measures"]:
+            if form.cleaned_data["action"] == BulkChangeForm.STATUS:
+                if measure.status != form.cleaned_data["status"]:
+                    measure.set_status(
+                        form.cleaned_data["status"], by=request.user, reason="bulk change"
+                    )
+                    changed += 1
+            elif measure.owner_id != form.cleaned_data["owner"].pk:
+                measure.owner = form.cleaned_data["owner"]
+                measure._history_user = request.user
+                measure._change_reason = "bulk change"
+                measure.save()
+                changed += 1
+    messages.success(
+        request,
+        ngettext("%(n)d measure changed.", "%(n)d measures changed.", changed) % {"n": changed},
+    )
+    return redirect(_back_to_list(request))
+
+
+def _back_to_list(request):
+    """Return the list page the bulk change came from (same site only), or the plain list."""
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return reverse("measures:list")
+
+
+SORT_COLUMNS = [
+    ("title", _lazy("Title")),
+    ("owner", _lazy("Owner")),
+    ("status", _lazy("Status")),
+    ("due", _lazy("Due date")),
+    ("progress", _lazy("Last progress")),
+]
+
+
+def sort_columns(request):
+    """Return the sortable column headers: label, link that sorts by it, and current order."""
+    current = request.GET.get("ordering", "")
+    columns = {}
+    for key, label in SORT_COLUMNS:
+        query = request.GET.copy()
+        query.pop("page", None)
+        sort = "ascending" if current == key else "descending" if current == f"-{key}" else ""
+        query["ordering"] = f"-{key}" if sort == "ascending" else key
+        columns[key] = {"label": label, "url": f"?{query.urlencode()}", "sort": sort}
+    return columns
+
+
+def measure_detail(request, pk):
+    updates = ProgressUpdate.objects.visible_to(request.user).select_related(
+        "author", "author_organisation", "approved_by"
+    )
+    measure = get_object_or_404(
+        Measure.objects.visible_to(request.user)
+        .for_list()
+        .select_related("parent", "funder", "source_letter")
+        .prefetch_related(
+            "partners",
+            "countries",
+            "commitments",
+            Prefetch("updates", queryset=updates, to_attr="timeline"),
+            Prefetch(
+                "children",
+                queryset=Measure.objects.visible_to(request.user).select_related("owner"),
+                to_attr="visible_children",
+            ),
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "measures/measure_detail.html",
+        {
+            "measure": measure,
+            "can_edit": can_edit_measure(request.user, measure),
+            "is_coordinator": is_coordinator(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def measure_create(request):
+    require_coordinator(request.user, _("create a measure"))
+    return _edit(request, Measure())
+
+
+def measure_edit(request, pk):
+    return _edit(request, get_measure_for_user(request, pk, edit=True))
+
+
+def _edit(request, measure):
+    form = MeasureForm(request.POST or None, instance=measure, user=request.user)
+    if form.is_valid():
+        creating = measure.pk is None
+        measure = form.save(commit=False)
+        try:
+            with transaction.atomic():
+                # The status goes through its transition, which also saves the other fields,
+                # refusing the edit if someone saved the measure since the form was opened.
+                measure.set_status(
+                    form.cleaned_data["status"],
+                    by=request.user,
+                    expected_version=None if creating else form.cleaned_data["version"],
+                    m2m={name: form.cleaned_data[name] for name in ("partners", "countries")},
+                )
+                if creating:
+                    form.save_m2m()
+        except StaleEdit as stale:
+            form._add_stale_error(stale)
+        else:
+            messages.success(request, _("The measure “%(m)s” has been saved.") % {"m": measure})
+            return redirect(measure)
+    return render(request, "measures/measure_form.html", {"form": form, "measure": measure})
+
+
+def log_progress(request, pk):
+    measure = get_measure_for_user(request, pk, edit=True)
+    form = ProgressForm(request.POST or None, initial={"date": timezone.localdate()})
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            update = measure.log_progress(
+                by=request.user,
+                date=data["date"],
+                status=data["status"] or None,
+                text=data["text"],
+                next_steps=data["next_steps"],
+                include_in_letter=data["include_in_letter"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if update.is_approved:
+                messages.success(request, _("The progress has been recorded."))
+            else:
+                messages.success(
+                    request,
+                    _("The progress has been recorded as a draft; a coordinator approves it."),
+                )
+            return redirect(measure)
+    return render(request, "measures/progress_form.html", {"form": form, "measure": measure})
+
+
+@require_POST
+def approve_update(request, pk):
+    require_coordinator(request.user, _("approve progress for the letter"))
+    update = get_object_or_404(
+        ProgressUpdate.objects.visible_to(request.user).select_related("measure"), pk=pk
+    )
+    try:
+        update.approve(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The update has been approved for the letter."))
+    return redirect(update.measure)

@@ -1,0 +1,139 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from measures.models import Commitment, Measure, MeasureStatus
+
+from .english import english  # noqa: F401  (the client asks for English)
+
+URL = reverse("measures:dashboard")
+
+
+def test_it_redirects_an_anonymous_visitor_to_the_login_page(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_counts_measures_per_theme_and_action_line_by_status(client, vera, programme):
+    programme(6)
+    client.force_login(vera)
+    response = client.get(URL)
+    assert response.status_code == 200
+    [row] = response.context["status_rows"]
+    assert row["action_line"] == "Preventie"
+    # Measures 0 and 4 are confidential: Vera counts the other four.
+    assert row["total"] == 4
+    statuses = [value for value, _label in response.context["statuses"]]
+    counts = dict(zip(statuses, row["cells"], strict=True))
+    assert counts[MeasureStatus.IN_PROGRESS] == 3  # measures 1, 2, 5
+    assert counts[MeasureStatus.DELAYED] == 1  # measure 3
+    assert "" not in statuses  # no measure without status, so no "not stated" column
+
+
+def test_it_lists_overdue_open_measures_but_not_closed_ones(client, alice, measure, today):
+    late = Measure.objects.create(
+        plan=measure.plan,
+        theme=measure.theme,
+        owner=measure.owner,
+        title="Te laat",
+        status=MeasureStatus.IN_PROGRESS,
+        due_date=today - datetime.timedelta(days=1),
+    )
+    Measure.objects.create(
+        plan=measure.plan,
+        theme=measure.theme,
+        owner=measure.owner,
+        title="Afgerond en dus niet te laat",
+        status=MeasureStatus.COMPLETED,
+        completed_date=today,
+        due_date=today - datetime.timedelta(days=1),
+    )
+    client.force_login(alice)
+    response = client.get(URL)
+    assert list(response.context["overdue"]) == [late]
+    assert response.context["overdue_count"] == 1
+
+
+def test_it_lists_open_measures_without_progress_since_the_last_sent_letter(
+    client, alice, measure, sent_letter, today
+):
+    quiet = Measure.objects.create(
+        plan=measure.plan, theme=measure.theme, owner=measure.owner, title="Stil"
+    )
+    quiet.log_progress(by=alice, date=sent_letter.date, text="Op de dag van de brief")
+    measure.log_progress(by=alice, date=today, text="Na de brief")
+    client.force_login(alice)
+    response = client.get(URL)
+    assert list(response.context["stale"]) == [quiet]
+    assert response.context["last_letter"] == sent_letter
+
+
+def test_it_shows_open_commitments_due_soon_or_overdue(client, alice, today):
+    due = Commitment.objects.create(title="Binnenkort", text="-", due_date=today)
+    late = Commitment.objects.create(
+        title="Te laat", text="-", due_date=today - datetime.timedelta(days=3)
+    )
+    Commitment.objects.create(
+        title="Nog ver weg", text="-", due_date=today + datetime.timedelta(days=200)
+    )
+    answered = Commitment.objects.create(title="Al beantwoord", text="-", due_date=today)
+    answered.fulfil(by=alice, on=today)
+    client.force_login(alice)
+    response = client.get(URL)
+    assert list(response.context["commitments"]) == [late, due]
+    assert "Te laat" in response.content.decode()
+
+
+def test_latest_changes_say_who_changed_what(client, alice, bob, measure):
+    measure.log_progress(by=bob, text="Bob schreef dit")
+    client.force_login(alice)
+    response = client.get(URL)
+    [latest, *_] = response.context["changes"]
+    assert latest["kind"] == "update"
+    assert latest["record"].history_user == bob
+    assert latest["measure_id"] == measure.pk
+    assert "progress logged" in response.content.decode()
+
+
+def test_it_hides_confidential_measures_from_a_viewer_everywhere(client, bob, vera, confidential):
+    confidential.log_progress(by=bob, text="geheim")
+    client.force_login(vera)
+    response = client.get(URL)
+    assert confidential.title not in response.content.decode()
+    assert response.context["status_rows"] == []
+    assert response.context["changes"] == []
+
+
+def test_a_contributor_sees_the_confidential_measures_of_its_own_organisation(
+    client, bob, carol, confidential
+):
+    client.force_login(bob)
+    assert confidential.title in client.get(URL).content.decode()
+    client.force_login(carol)
+    assert confidential.title not in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_its_query_count_does_not_grow_with_the_programme(
+    client, alice, programme, size, django_assert_num_queries
+):
+    programme(size)
+    client.force_login(alice)
+    # session, user, groups, last sent letter, status counts, overdue rows, overdue count,
+    # stale rows, stale count, commitments due, measure history, progress-update history
+    with django_assert_num_queries(12):
+        response = client.get(URL)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_its_query_count_for_a_contributor_does_not_grow_either(
+    client, bob, programme, size, django_assert_num_queries
+):
+    programme(size)
+    client.force_login(bob)
+    # As for a coordinator, plus the profile and organisation behind `visible_to`.
+    with django_assert_num_queries(14):
+        client.get(URL)

@@ -1,0 +1,102 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from measures.models import MeasureStatus, ProgressUpdate, UpdateState
+
+from .english import english  # noqa: F401  (the client asks for English)
+
+
+def url(measure):
+    return reverse("measures:log_progress", args=[measure.pk])
+
+
+def test_it_redirects_an_anonymous_visitor_to_the_login_page(client, measure):
+    response = client.get(url(measure))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_the_form_starts_with_today(client, bob, measure, today):
+    client.force_login(bob)
+    response = client.get(url(measure))
+    assert response.status_code == 200
+    assert today.isoformat() in response.content.decode()
+
+
+def test_a_contributor_logs_a_draft_update_and_moves_the_status(
+    client, bob, police, measure, today
+):
+    client.force_login(bob)
+    before = measure.history.count()
+    response = client.post(
+        url(measure),
+        {
+            "date": today.isoformat(),
+            "status": MeasureStatus.DELAYED,
+            "text": "De drukker is failliet.",
+            "next_steps": "Nieuwe drukker zoeken.",
+            "include_in_letter": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == measure.get_absolute_url()
+    update = ProgressUpdate.objects.get(measure=measure)
+    assert (update.author, update.author_organisation) == (bob, police)
+    assert update.state == UpdateState.DRAFT
+    assert update.include_in_letter is True
+    assert update.history.get().history_user == bob
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.DELAYED
+    assert measure.history.count() == before + 1
+    assert measure.history.first().history_user == bob
+
+
+def test_a_coordinators_update_is_approved_at_once_and_leaves_the_status(
+    client, alice, ministry, measure, today
+):
+    client.force_login(alice)
+    before = measure.history.count()
+    client.post(url(measure), {"date": today.isoformat(), "status": "", "text": "Loopt."})
+    update = ProgressUpdate.objects.get(measure=measure)
+    assert update.state == UpdateState.APPROVED
+    assert update.author_organisation == ministry
+    assert update.include_in_letter is False  # the box was left unticked
+    assert measure.history.count() == before
+
+
+def test_it_refuses_a_future_date_and_an_empty_text_on_their_fields(client, bob, measure, today):
+    client.force_login(bob)
+    response = client.post(
+        url(measure),
+        {"date": (today + datetime.timedelta(days=1)).isoformat(), "text": "   "},
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"date", "text"}
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_it_refuses_a_viewer(client, vera, measure, today):
+    client.force_login(vera)
+    assert client.get(url(measure)).status_code == 403
+    response = client.post(url(measure), {"date": today.isoformat(), "text": "x"})
+    assert response.status_code == 403
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_it_refuses_a_contributor_of_another_organisation_and_says_why(
+    client, carol, measure, today
+):
+    client.force_login(carol)
+    response = client.post(url(measure), {"date": today.isoformat(), "text": "x"})
+    assert response.status_code == 403
+    assert "Politie" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["vera", "carol"])
+def test_a_confidential_measure_is_not_found(client, request, who, confidential):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(url(confidential)).status_code == 404
