@@ -67,3 +67,176 @@ def test_anonymous_visitors_see_no_data(client, db, name, route):
             f"{method.__name__.upper()} {url}: {response.status_code}"
         )
         assert "login" in response["Location"], f"{url} redirects to {response['Location']}"
+
+
+# --- Every route for every role -----------------------------------------------------------------
+#
+# Roles: viewer (Vera), contributor of another organisation (Carol, OM), contributor of the owning
+# organisation (Bob, police), coordinator (Alice). "ok" means allowed (any answer below 400, or a
+# form that comes back with its errors), a number is the exact refusal.
+
+VIEWER, OTHER, OWNER, COORDINATOR = "vera", "carol", "bob", "alice"
+ROLES = (VIEWER, OTHER, OWNER, COORDINATOR)
+EVERYONE = dict.fromkeys(ROLES, "ok")
+COORDINATOR_ONLY = {VIEWER: 403, OTHER: 403, OWNER: 403, COORDINATOR: "ok"}
+OWNER_AND_COORDINATOR = {VIEWER: 403, OTHER: 403, OWNER: "ok", COORDINATOR: "ok"}
+HIDDEN_FROM_OTHERS = {VIEWER: 404, OTHER: 404, OWNER: "ok", COORDINATOR: "ok"}
+NOT_ALLOWED = dict.fromkeys(ROLES, 405)
+
+
+@pytest.fixture
+def world(alice, bob, carol, vera, measure, police, kst):
+    """One of everything the routes show, owned by the police."""
+    import datetime
+
+    from measures.models import (
+        Commitment,
+        Indicator,
+        IndicatorValue,
+        Measure,
+        ProgressLetter,
+        Visibility,
+    )
+
+    secret = Measure.objects.create(
+        plan=measure.plan,
+        theme=kst,
+        owner=police,
+        title="Vertrouwelijke maatregel",
+        visibility=Visibility.CONFIDENTIAL,
+    )
+    update = measure.log_progress(by=bob, text="Concept van de politie")
+    commitment = Commitment.objects.create(
+        title="Toezegging", text="Iets", due_date=datetime.date(2030, 1, 1)
+    )
+    indicator = Indicator.objects.create(name="Interventies", theme=kst)
+    value = IndicatorValue.objects.create(indicator=indicator, year=2015, target=600, realised=842)
+    letter = ProgressLetter.objects.create(date=datetime.date(2015, 6, 1), title="Voortgangsbrief")
+    return {
+        "measure": measure,
+        "secret": secret,
+        "update": update,
+        "version": measure.history.earliest().history_id,
+        "commitment": commitment,
+        "indicator": indicator,
+        "value": value,
+        "letter": letter,
+    }
+
+
+def cases(w):
+    """(method, URL, expectations) for every route of the tracker."""
+    m, s = w["measure"].pk, w["secret"].pk
+    return {
+        "measures:dashboard": [("get", "/", EVERYONE)],
+        "measures:list": [("get", "/measures/", EVERYONE)],
+        "measures:measure_export": [("get", "/measures/export.csv", EVERYONE)],
+        "measures:detail": [
+            ("get", f"/measures/{m}/", EVERYONE),
+            ("get", f"/measures/{s}/", HIDDEN_FROM_OTHERS),
+        ],
+        "measures:history": [
+            ("get", f"/measures/{m}/history/", EVERYONE),
+            ("get", f"/measures/{s}/history/", HIDDEN_FROM_OTHERS),
+        ],
+        "measures:edit": [
+            ("get", f"/measures/{m}/edit/", OWNER_AND_COORDINATOR),
+            ("post", f"/measures/{m}/edit/", OWNER_AND_COORDINATOR),
+            ("get", f"/measures/{s}/edit/", HIDDEN_FROM_OTHERS),
+        ],
+        "measures:log_progress": [
+            ("get", f"/measures/{m}/progress/", OWNER_AND_COORDINATOR),
+            ("post", f"/measures/{m}/progress/", OWNER_AND_COORDINATOR),
+            ("post", f"/measures/{s}/progress/", HIDDEN_FROM_OTHERS),
+        ],
+        "measures:create": [
+            ("get", "/measures/new/", COORDINATOR_ONLY),
+            ("post", "/measures/new/", COORDINATOR_ONLY),
+        ],
+        "measures:bulk_change": [
+            ("get", "/measures/bulk/", NOT_ALLOWED),
+            ("post", "/measures/bulk/", COORDINATOR_ONLY),
+        ],
+        "measures:approve_update": [
+            ("get", f"/updates/{w['update'].pk}/approve/", NOT_ALLOWED),
+            ("post", f"/updates/{w['update'].pk}/approve/", COORDINATOR_ONLY),
+        ],
+        "measures:revert": [
+            ("get", f"/measures/{m}/history/{w['version']}/revert/", COORDINATOR_ONLY),
+            ("post", f"/measures/{m}/history/{w['version']}/revert/", COORDINATOR_ONLY),
+        ],
+        "measures:changes": [("get", "/changes/", EVERYONE)],
+        "measures:compare": [("get", "/compare/", EVERYONE)],
+        "measures:commitments": [("get", "/commitments/", EVERYONE)],
+        "measures:commitment_detail": [("get", f"/commitments/{w['commitment'].pk}/", EVERYONE)],
+        "measures:commitment_fulfil": [
+            ("get", f"/commitments/{w['commitment'].pk}/fulfil/", NOT_ALLOWED),
+            ("post", f"/commitments/{w['commitment'].pk}/fulfil/", COORDINATOR_ONLY),
+        ],
+        "measures:indicators": [("get", "/indicators/", EVERYONE)],
+        "measures:indicator_detail": [("get", f"/indicators/{w['indicator'].pk}/", EVERYONE)],
+        "measures:indicator_value_create": [
+            ("get", f"/indicators/{w['indicator'].pk}/values/new/", COORDINATOR_ONLY),
+            ("post", f"/indicators/{w['indicator'].pk}/values/new/", COORDINATOR_ONLY),
+        ],
+        "measures:indicator_value_edit": [
+            ("get", f"/indicators/values/{w['value'].pk}/edit/", COORDINATOR_ONLY),
+            ("post", f"/indicators/values/{w['value'].pk}/edit/", COORDINATOR_ONLY),
+        ],
+        "measures:summary": [("get", "/summaries/", EVERYONE)],
+        "measures:letters": [("get", "/letters/", EVERYONE)],
+        "measures:letter_create": [
+            ("get", "/letters/new/", NOT_ALLOWED),
+            ("post", "/letters/new/", COORDINATOR_ONLY),
+        ],
+        "measures:letter_detail": [("get", f"/letters/{w['letter'].pk}/", EVERYONE)],
+        "measures:letter_send": [
+            ("get", f"/letters/{w['letter'].pk}/send/", NOT_ALLOWED),
+            ("post", f"/letters/{w['letter'].pk}/send/", COORDINATOR_ONLY),
+        ],
+    }
+
+
+def history_rows():
+    from django.apps import apps
+
+    return sum(
+        model.objects.count()
+        for model in apps.get_app_config("measures").get_models()
+        if model.__name__.startswith("Historical")
+    )
+
+
+def test_the_matrix_covers_every_route_of_the_app():
+    app_routes = {name for name, _ in ROUTES if name.startswith("measures:")}
+    assert app_routes == set(
+        cases(
+            dict.fromkeys(
+                ["measure", "secret", "update", "commitment", "indicator", "value", "letter"],
+                type("X", (), {"pk": 1})(),
+            )
+            | {"version": 1}
+        )
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_it_may(client, world, role):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username=role))
+    wrong = []
+    for name, checks in cases(world).items():
+        for method, url, expectations in checks:
+            expected = expectations[role]
+            before = history_rows()
+            response = getattr(client, method)(url)
+            status = response.status_code
+            if expected == "ok":
+                if status >= 400 and status != 400:  # a form with errors may answer 400
+                    wrong.append(f"{method.upper()} {url} ({name}): {status}, expected allowed")
+            elif status != expected:
+                wrong.append(f"{method.upper()} {url} ({name}): {status}, expected {expected}")
+            if expected != "ok" and history_rows() != before:
+                wrong.append(f"{method.upper()} {url} ({name}): refused but wrote history")
+    assert wrong == []
