@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.text import slugify
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import MeasureStatus
 
@@ -243,7 +244,9 @@ def xlsx_cell(value):
         return yes_no(value)
     if isinstance(value, int | float | decimal.Decimal | datetime.date):
         return value
-    return neutralise(str(value))
+    # Control characters (other than tab, line feed and carriage return) cannot be stored in an
+    # .xlsx cell at all: openpyxl refuses the whole file. They carry no meaning in our text.
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
 
 def write_xlsx(sheets):
