@@ -81,14 +81,10 @@ def page_as(chromium, live_server, client):
 
 
 def axe_violations(page):
-    """Return axe-core's WCAG 2.1 A/AA violations inside <main>, one line per element.
-
-    The header and footer come from base.html and are checked by the base template's own browser
-    tests; this file checks what the commitments and indicator pages put on the page.
-    """
+    """Return axe-core's WCAG 2.1 A/AA violations on the whole page, one line per element."""
     page.add_script_tag(path=str(AXE))
     results = page.evaluate(
-        "async (tags) => await axe.run({include: ['main']}, "
+        "async (tags) => await axe.run(document, "
         "{runOnly: {type: 'tag', values: tags}})",
         WCAG,
     )
