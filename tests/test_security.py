@@ -145,3 +145,17 @@ def test_a_server_error_shows_a_generic_page_without_details(client, db):
     body = response.content.decode()
     assert "Er ging iets mis" in body
     assert "secret detail" not in body and "Traceback" not in body
+
+
+def test_failed_logins_lock_outs_and_refusals_are_logged(client, alice, vera, measure, caplog):
+    caplog.set_level("INFO")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "wrong")
+    client.force_login(vera)
+    client.get(f"/measures/{measure.pk}/edit/")  # a viewer may not edit
+    messages = [(r.name, r.getMessage()) for r in caplog.records]
+    assert any(
+        name == "axes.handlers.database" and "login failed" in text for name, text in messages
+    )
+    assert any(name.startswith("axes") and "Locking out" in text for name, text in messages)
+    assert any(name == "django.request" and "Forbidden" in text for name, text in messages)

@@ -270,12 +270,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "measures": {"handlers": ["console"], "level": os.environ.get("TRACKER_LOG_LEVEL", "INFO")},
+        "measures": {"level": os.environ.get("TRACKER_LOG_LEVEL", "INFO")},
         # Failed logins and lock-outs (django-axes), refused requests (403) and security events.
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "django.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "axes": {"level": "INFO"},
+        "django.security": {"level": "INFO"},
+        "django.request": {"level": "WARNING"},
     },
 }

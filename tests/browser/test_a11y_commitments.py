@@ -84,8 +84,7 @@ def axe_violations(page):
     """Return axe-core's WCAG 2.1 A/AA violations on the whole page, one line per element."""
     page.add_script_tag(path=str(AXE))
     results = page.evaluate(
-        "async (tags) => await axe.run(document, "
-        "{runOnly: {type: 'tag', values: tags}})",
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         WCAG,
     )
     return [
