@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +37,13 @@ YES_NO = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class MeasureFilter(django_filters.FilterSet):
-    """Filters of the measure list; they live in the query string, so a list can be bookmarked."""
+    """Filters of the measure list; they live in the query string, so a list can be bookmarked.
+
+    With `as_of` (an AsOf) the queryset holds historical records (`measures_as_of`): status,
+    owner, theme, plan and action line filter the fields as they were then, the search covers
+    title and description, "overdue" is judged at that day; a filter that cannot be applied then
+    is left out and its label put in `not_applied`, so the page can say so.
+    """
 
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -97,14 +103,30 @@ class MeasureFilter(django_filters.FilterSet):
         model = Measure
         fields = ["q", "status", "owner", "theme", "plan", "action_line", "overdue", "stale"]
 
+    def __init__(self, *args, as_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.as_of = as_of
+        self.not_applied = []
+
     def filter_search(self, queryset, name, value):
+        if self.as_of:
+            value = value.strip()
+            return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
         return queryset.search(value, user=self.request.user if self.request else None)
 
     def filter_overdue(self, queryset, name, value):
+        if self.as_of:
+            overdue = queryset.exclude(status__in=MeasureStatus.closed()).filter(
+                due_date__lt=self.as_of.day
+            )
+            return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
         overdue = queryset.overdue(timezone.localdate())
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
     def filter_stale(self, queryset, name, value):
+        if self.as_of:
+            self.not_applied.append(self.filters[name].label)
+            return queryset
         stale = queryset.open().without_progress_since(self.last_letter_date)
         return stale if value else queryset.exclude(pk__in=stale.values("pk"))
 

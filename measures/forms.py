@@ -72,7 +72,11 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
 
 
 class ProgressForm(forms.Form):
-    """A dated progress update; `Measure.log_progress` records it and moves the status."""
+    """A dated progress update; `Measure.log_progress` records it and moves the status. Like
+    the edit form it carries the measure's version, so progress logged on a measure someone
+    changed meanwhile is refused (see `refuse_stale`)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     status = forms.ChoiceField(
@@ -92,6 +96,16 @@ class ProgressForm(forms.Form):
     include_in_letter = forms.BooleanField(
         label=_("Include in the next progress letter"), required=False, initial=True
     )
+
+    def refuse_stale(self, stale, current_version):
+        """Show why the update was refused, line by line, and carry the current version, so
+        sending the form again (filled in as it was) applies the update to the measure as it
+        is now."""
+        self.add_error(None, stale)
+        for line in stale.describe():
+            self.add_error(None, line)
+        self.data = self.data.copy()
+        self.data["version"] = current_version
 
     def clean_date(self):
         date = self.cleaned_data["date"]

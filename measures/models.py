@@ -724,24 +724,31 @@ class Measure(models.Model):
         the row, so a concurrent writer waits and then finds the version gone; on SQLite the
         IMMEDIATE transaction queues writers. The normal save() that follows writes the history.
         """
+        with transaction.atomic():
+            self._claim_version(expected_version)
+            self._history_user = by
+            self._change_reason = reason or ""
+            self.save()
+            for name, values in (m2m or {}).items():
+                getattr(self, name).set(values)
+
+    def _claim_version(self, expected_version):
+        """Inside a transaction: claim the row at `expected_version` (raise StaleEdit when someone
+        saved it since) and continue from that version. On PostgreSQL the conditional UPDATE locks
+        the row, so a concurrent writer waits and then finds the version gone; on SQLite the
+        IMMEDIATE transaction queues writers."""
         from .locking import StaleEdit
 
         try:
             expected_version = int(expected_version)
         except (TypeError, ValueError):
             raise StaleEdit(self, None) from None
-        with transaction.atomic():
-            claimed = Measure.objects.filter(pk=self.pk, version=expected_version).update(
-                version=expected_version
-            )
-            if not claimed:
-                raise StaleEdit(self, expected_version)
-            self.version = expected_version
-            self._history_user = by
-            self._change_reason = reason or ""
-            self.save()
-            for name, values in (m2m or {}).items():
-                getattr(self, name).set(values)
+        claimed = Measure.objects.filter(pk=self.pk, version=expected_version).update(
+            version=expected_version
+        )
+        if not claimed:
+            raise StaleEdit(self, expected_version)
+        self.version = expected_version
 
     def revert_to(self, record, *, by, reason, expected_version=None):
         """Restore the fields, partners and countries of historical `record` (an earlier version of
@@ -783,8 +790,14 @@ class Measure(models.Model):
         visibility=Visibility.PUBLIC,
         source_letter=None,
         history_date=None,
+        expected_version=None,
     ):
         """Record a dated progress update and, when `status` is given, move the measure to it.
+
+        With `expected_version` (the log-progress form) nothing is written when someone saved the
+        measure since that version was read: StaleEdit is raised, listing what they changed. The
+        version is claimed as in `save_checked`, and the update and the status move are one
+        transaction.
 
         An update by a coordinator is approved for the letter at once unless `approved` says
         otherwise; a contributor's update stays a draft until a coordinator approves it.
@@ -796,11 +809,43 @@ class Measure(models.Model):
         date = date or timezone.localdate()
         if approved is None:
             approved = is_coordinator(by)
+        with transaction.atomic():
+            if expected_version is not None:
+                self._claim_version(expected_version)
+            return self._log_progress(
+                by=by,
+                text=text,
+                date=date,
+                status=status,
+                next_steps=next_steps,
+                include_in_letter=include_in_letter,
+                organisation=organisation or user_organisation(by),
+                approved=approved,
+                visibility=visibility,
+                source_letter=source_letter,
+                history_date=history_date,
+            )
+
+    def _log_progress(
+        self,
+        *,
+        by,
+        text,
+        date,
+        status,
+        next_steps,
+        include_in_letter,
+        organisation,
+        approved,
+        visibility,
+        source_letter,
+        history_date,
+    ):
         update = ProgressUpdate(
             measure=self,
             date=date,
             author=by,
-            author_organisation=organisation or user_organisation(by),
+            author_organisation=organisation,
             status=status or "",
             text=text,
             next_steps=next_steps,

@@ -5,7 +5,16 @@ import datetime
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..models import Commitment, Measure, MeasureStatus, ProgressLetter, ProgressUpdate
+from ..asof import measures_as_of
+from ..models import (
+    Commitment,
+    Measure,
+    MeasureQuerySet,
+    MeasureStatus,
+    ProgressLetter,
+    ProgressUpdate,
+)
+from .as_of import AsOfRefused, as_of_control, read_as_of, with_last_progress
 
 LIST_LENGTH = 8
 CHANGES_LENGTH = 10
@@ -13,9 +22,46 @@ COMMITMENTS_HORIZON = datetime.timedelta(days=42)
 
 
 def dashboard(request):
-    return render(
-        request, "measures/dashboard.html", dashboard_data(request.user, timezone.localdate())
-    )
+    try:
+        as_of = read_as_of(request)
+    except AsOfRefused as refused:
+        return refused.response
+    if as_of:
+        data = dashboard_as_of(request.user, as_of)
+    else:
+        data = dashboard_data(request.user, timezone.localdate())
+    return render(request, "measures/dashboard.html", {**data, **as_of_control(request, as_of)})
+
+
+def dashboard_as_of(user, as_of):
+    """Return what the dashboard showed at the end of `as_of`: the status table and the overdue
+    measures as they stood then, in a fixed number of queries. Commitments and the latest changes
+    are today's business and are left out."""
+    records = measures_as_of(as_of.moment, user=user)
+    overdue = records.exclude(status__in=MeasureStatus.closed()).filter(due_date__lt=as_of.day)
+    rows = status_table(MeasureQuerySet.status_counts(records), MeasureStatus.values)
+    shown = _shown_statuses(rows)
+    for row in rows:
+        row["cells"] = [row["cells"][index] for index, _value, _label in shown]
+    return {
+        "today": as_of.day,
+        "statuses": [(value, label) for _index, value, label in shown],
+        "status_rows": rows,
+        "overdue": with_last_progress(overdue, as_of.moment, user).order_by("due_date", "title")[
+            :LIST_LENGTH
+        ],
+        "overdue_count": overdue.count(),
+    }
+
+
+def _shown_statuses(rows):
+    """Return (index, value, label) of the statuses that get a column: "Not stated" only when
+    some measure lacks a status."""
+    return [
+        (index, value, label)
+        for index, (value, label) in enumerate(MeasureStatus.choices)
+        if value or any(row["counts"][value] for row in rows)
+    ]
 
 
 def dashboard_data(user, today):
@@ -25,13 +71,8 @@ def dashboard_data(user, today):
     last_letter = ProgressLetter.objects.last_sent()
     overdue = visible.overdue(today)
     stale = visible.open().without_progress_since(last_letter.date if last_letter else None)
-    rows = status_table(visible, MeasureStatus.values)
-    # "Not stated" gets a column only when some measure lacks a status.
-    shown = [
-        (index, value, label)
-        for index, (value, label) in enumerate(MeasureStatus.choices)
-        if value or any(row["counts"][value] for row in rows)
-    ]
+    rows = status_table(visible.status_counts(), MeasureStatus.values)
+    shown = _shown_statuses(rows)
     for row in rows:
         row["cells"] = [row["cells"][index] for index, _value, _label in shown]
     return {
@@ -50,10 +91,11 @@ def dashboard_data(user, today):
     }
 
 
-def status_table(measures, statuses):
-    """Return one row per theme, plan and action line with the number of measures per status."""
+def status_table(counts, statuses):
+    """Return one row per theme, plan and action line with the number of measures per status,
+    from the rows of `MeasureQuerySet.status_counts`."""
     rows = {}
-    for item in measures.status_counts():
+    for item in counts:
         key = (item["theme__pk"], item["plan__pk"], item["action_line__pk"])
         row = rows.setdefault(
             key,

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +15,14 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from ..asof import measures_as_of, progress_as_of
+from ..changes import m2m_history_model, m2m_target_attname
 from ..filters import MeasureFilter
 from ..forms import BulkChangeForm, MeasureForm, ProgressForm
 from ..locking import StaleEdit
 from ..models import Measure, ProgressUpdate
 from ..permissions import can_edit_measure, is_coordinator
+from .as_of import AsOfRefused, as_of_control, read_as_of, with_last_progress
 
 PAGE_SIZE = 25
 
@@ -44,11 +48,20 @@ def require_coordinator(user, action):
 
 
 def measure_list(request):
+    try:
+        as_of = read_as_of(request)
+    except AsOfRefused as refused:
+        return refused.response
     visible = Measure.objects.visible_to(request.user)
-    measure_filter = MeasureFilter(request.GET, queryset=visible.for_list(), request=request)
+    if as_of:
+        records = measures_as_of(as_of.moment, user=request.user)
+        measures = with_last_progress(records, as_of.moment, request.user)
+    else:
+        measures = visible.for_list()
+    measure_filter = MeasureFilter(request.GET, queryset=measures, request=request, as_of=as_of)
     page = Paginator(measure_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     bulk_form = None
-    if is_coordinator(request.user):
+    if is_coordinator(request.user) and not as_of:
         bulk_form = BulkChangeForm(measures=visible, auto_id="bulk_%s")
     query = request.GET.copy()
     query.pop("page", None)
@@ -62,7 +75,8 @@ def measure_list(request):
             "query": query.urlencode(),
             "columns": sort_columns(request),
             "next": request.get_full_path(),
-            "today": timezone.localdate(),
+            "today": as_of.day if as_of else timezone.localdate(),
+            **as_of_control(request, as_of),
         },
     )
 
@@ -131,6 +145,12 @@ def sort_columns(request):
 
 
 def measure_detail(request, pk):
+    try:
+        as_of = read_as_of(request)
+    except AsOfRefused as refused:
+        return refused.response
+    if as_of:
+        return measure_detail_as_of(request, pk, as_of)
     updates = ProgressUpdate.objects.visible_to(request.user).select_related(
         "author", "author_organisation", "approved_by"
     )
@@ -156,11 +176,49 @@ def measure_detail(request, pk):
         "measures/measure_detail.html",
         {
             "measure": measure,
+            "partners": measure.partners.all(),
+            "countries": measure.countries.all(),
+            "timeline": measure.timeline,
             "can_edit": can_edit_measure(request.user, measure),
             "is_coordinator": is_coordinator(request.user),
             "today": timezone.localdate(),
         },
     )
+
+
+def measure_detail_as_of(request, pk, as_of):
+    """The measure as it stood at `as_of`: that version's fields and the progress up to then,
+    read-only. 404 when it did not exist then, or the user could not see it then or now."""
+    get_object_or_404(Measure.objects.visible_to(request.user), pk=pk)
+    record = measures_as_of(as_of.moment, user=request.user).filter(id=pk).first()
+    if record is None:
+        raise Http404(_("This measure did not exist at that moment."))
+    timeline = list(progress_as_of(as_of.moment, user=request.user, measures=[pk]))
+    return render(
+        request,
+        "measures/measure_detail.html",
+        {
+            "measure": record,
+            "timeline": timeline,
+            "partners": members_then(record, "partners"),
+            "countries": members_then(record, "countries"),
+            "can_edit": False,
+            "is_coordinator": False,
+            "today": as_of.day,
+            **as_of_control(request, as_of),
+        },
+    )
+
+
+def members_then(record, name):
+    """Return the partners or countries (by field `name`) of a historical measure record."""
+    m2m = Measure._meta.get_field(name)
+    ids = (
+        m2m_history_model(Measure, m2m)
+        .objects.filter(history_id=record.history_id)
+        .values(f"{m2m_target_attname(Measure, m2m)}_id")
+    )
+    return m2m.related_model.objects.filter(pk__in=ids)
 
 
 def measure_create(request):
@@ -199,11 +257,14 @@ def _edit(request, measure):
 
 def log_progress(request, pk):
     measure = get_measure_for_user(request, pk, edit=True)
-    form = ProgressForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = ProgressForm(
+        request.POST or None, initial={"date": timezone.localdate(), "version": measure.version}
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
             update = measure.log_progress(
+                expected_version=data["version"],
                 by=request.user,
                 date=data["date"],
                 status=data["status"] or None,
@@ -211,6 +272,8 @@ def log_progress(request, pk):
                 next_steps=data["next_steps"],
                 include_in_letter=data["include_in_letter"],
             )
+        except StaleEdit as stale:
+            form.refuse_stale(stale, measure.version)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from measures.models import MeasureStatus, ProgressUpdate, UpdateState
+from measures.locking import StaleEdit
+from measures.models import Measure, MeasureStatus, ProgressUpdate, UpdateState
 
 from .english import english  # noqa: F401  (the client asks for English)
 
@@ -34,6 +35,7 @@ def test_a_contributor_logs_a_draft_update_and_moves_the_status(
         url(measure),
         {
             "date": today.isoformat(),
+            "version": measure.version,
             "status": MeasureStatus.DELAYED,
             "text": "De drukker is failliet.",
             "next_steps": "Nieuwe drukker zoeken.",
@@ -58,7 +60,10 @@ def test_a_coordinators_update_is_approved_at_once_and_leaves_the_status(
 ):
     client.force_login(alice)
     before = measure.history.count()
-    client.post(url(measure), {"date": today.isoformat(), "status": "", "text": "Loopt."})
+    client.post(
+        url(measure),
+        {"date": today.isoformat(), "status": "", "text": "Loopt.", "version": measure.version},
+    )
     update = ProgressUpdate.objects.get(measure=measure)
     assert update.state == UpdateState.APPROVED
     assert update.author_organisation == ministry
@@ -70,7 +75,11 @@ def test_it_refuses_a_future_date_and_an_empty_text_on_their_fields(client, bob,
     client.force_login(bob)
     response = client.post(
         url(measure),
-        {"date": (today + datetime.timedelta(days=1)).isoformat(), "text": "   "},
+        {
+            "date": (today + datetime.timedelta(days=1)).isoformat(),
+            "text": "   ",
+            "version": measure.version,
+        },
     )
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"date", "text"}
@@ -81,7 +90,9 @@ def test_it_refuses_a_future_date_and_an_empty_text_on_their_fields(client, bob,
 def test_it_refuses_a_viewer(client, vera, measure, today):
     client.force_login(vera)
     assert client.get(url(measure)).status_code == 403
-    response = client.post(url(measure), {"date": today.isoformat(), "text": "x"})
+    response = client.post(
+        url(measure), {"date": today.isoformat(), "text": "x", "version": measure.version}
+    )
     assert response.status_code == 403
     assert not ProgressUpdate.objects.exists()
 
@@ -90,7 +101,9 @@ def test_it_refuses_a_contributor_of_another_organisation_and_says_why(
     client, carol, measure, today
 ):
     client.force_login(carol)
-    response = client.post(url(measure), {"date": today.isoformat(), "text": "x"})
+    response = client.post(
+        url(measure), {"date": today.isoformat(), "text": "x", "version": measure.version}
+    )
     assert response.status_code == 403
     assert "Politie" in response.content.decode()
     assert not ProgressUpdate.objects.exists()
@@ -100,3 +113,52 @@ def test_it_refuses_a_contributor_of_another_organisation_and_says_why(
 def test_a_confidential_measure_is_not_found(client, request, who, confidential):
     client.force_login(request.getfixturevalue(who))
     assert client.get(url(confidential)).status_code == 404
+
+
+def test_the_form_carries_the_version_of_the_measure(client, bob, measure):
+    client.force_login(bob)
+    response = client.get(url(measure))
+    assert f'name="version" value="{measure.version}"' in response.content.decode()
+
+
+def test_progress_on_a_measure_changed_meanwhile_is_refused_and_says_what_changed(
+    client, bob, alice, measure, today
+):
+    client.force_login(bob)
+    opened = {
+        "date": today.isoformat(),
+        "version": measure.version,
+        "status": MeasureStatus.COMPLETED,
+        "text": "De folder is verspreid.",
+    }
+    measure.set_status(MeasureStatus.DELAYED, by=alice)  # Alice changes the status meanwhile
+    before = (measure.history.count(), ProgressUpdate.objects.count())
+    response = client.post(url(measure), opened)
+    assert response.status_code == 200
+    errors = [m for e in response.context["form"].non_field_errors().as_data() for m in e.messages]
+    assert "Someone else saved this measure" in errors[0]
+    assert "status: In progress → Delayed (by Alice" in errors[1]
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.DELAYED
+    assert (measure.history.count(), ProgressUpdate.objects.count()) == before
+    # The form comes back filled in, now carrying the current version: sending it again applies.
+    content = response.content.decode()
+    assert "De folder is verspreid." in content
+    assert f'name="version" value="{measure.version}"' in content
+    again = {**opened, "version": response.context["form"].data["version"]}
+    assert client.post(url(measure), again).status_code == 302
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.COMPLETED
+    assert measure.updates.get().text == "De folder is verspreid."
+
+
+def test_log_progress_with_a_stale_version_writes_nothing(bob, alice, measure):
+    version = measure.version
+    measure.set_status(MeasureStatus.DELAYED, by=alice)
+    with pytest.raises(StaleEdit) as refused:
+        Measure.objects.get(pk=measure.pk).log_progress(
+            by=bob, text="Te laat", status=MeasureStatus.STOPPED, expected_version=version
+        )
+    assert [field.name for change in refused.value.changes for field in change.fields] == ["status"]
+    assert not ProgressUpdate.objects.filter(measure=measure).exists()
+    assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.DELAYED

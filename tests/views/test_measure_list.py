@@ -145,8 +145,9 @@ def test_its_query_count_does_not_grow_with_the_programme(
     programme(size)
     client.force_login(alice)
     # session, user, groups, count, page rows (last progress annotated), the filter form's
-    # organisations, themes, plans and action lines, the bulk form's organisations
-    with django_assert_num_queries(10):
+    # organisations, themes, plans and action lines, the bulk form's organisations, the sent
+    # letters of the "View as of" control
+    with django_assert_num_queries(11):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == min(size, 25)
 
@@ -158,6 +159,6 @@ def test_its_query_count_with_every_filter_does_not_grow(
     programme(size)
     client.force_login(bob)
     # session, user, groups, profile, organisation, last sent letter, count, page rows,
-    # organisations, themes, plans, action lines (no bulk form for a contributor)
-    with django_assert_num_queries(12):
+    # organisations, themes, plans, action lines (no bulk form for a contributor), sent letters
+    with django_assert_num_queries(13):
         client.get(URL, {"q": "Voortgang", "overdue": "false", "stale": "false", "ordering": "due"})
