@@ -11,9 +11,7 @@ CATALOGUE = ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.mo"
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
 MODULES = sorted(p for p in (ROOT / "measures").rglob("*.py") if "migrations" not in p.parts)
 TRANSLATE_TAG = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1""")
-BLOCK = re.compile(
-    r"{%\s*blocktranslate([^%]*)%}(.*?){%\s*(?:plural|endblocktranslate)\s*%}", re.S
-)
+BLOCK = re.compile(r"{%\s*blocktranslate([^%]*)%}(.*?){%\s*(?:plural|endblocktranslate)\s*%}", re.S)
 GETTEXT_CALL = re.compile(r"""\b_(?:lazy)?\(\s*"((?:[^"\\]|\\.)*)"\s*[,)]""")
 
 
