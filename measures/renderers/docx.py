@@ -155,6 +155,7 @@ class Footnotes:
 def _figure_table(document, table):
     caption = document.add_paragraph(style="Caption")
     caption.add_run(f"Tabel {table.number}: {clean(table.title)}")
+    caption.paragraph_format.keep_with_next = True
     grid = document.add_table(rows=1, cols=len(FIGURE_HEADERS))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -182,6 +183,7 @@ def _figure_table(document, table):
         for cell, width in zip(row.cells, COLUMN_WIDTHS, strict=True):
             cell.width = width
             cell.paragraphs[0].paragraph_format.space_after = Pt(0)
+            cell.paragraphs[0].paragraph_format.keep_with_next = True  # table, source and chart
     if table.source:
         source = document.add_paragraph()
         run = source.add_run(f"{SOURCE_PREFIX}: {clean(table.source)}")
@@ -229,6 +231,7 @@ def _figure_chart(document, table):
         png = indicator_chart_png(*chart_data(table))
     document.add_picture(io.BytesIO(png), width=CHART_WIDTH)
     picture = document.paragraphs[-1]
+    picture.paragraph_format.space_before = Pt(6)
     for doc_pr in picture._p.xpath(".//wp:docPr"):
         doc_pr.set("descr", chart_alt_text(table))
         doc_pr.set("title", clean(f"Grafiek: {table.title}"))
