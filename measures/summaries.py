@@ -25,6 +25,7 @@ from .models import (
     Indicator,
     IndicatorUnit,
     IndicatorValue,
+    LetterKind,
     Measure,
     MeasureStatus,
     Organisation,
@@ -36,6 +37,10 @@ from .models import (
     end_of_day,
 )
 from .permissions import can_see_confidential, user_organisation
+
+# The letters a progress letter follows on ("de vorige voortgangsbrief"); a letter on one motion
+# or presenting a plan is not one of them.
+REPORTING_KINDS = (LetterKind.PROGRESS, LetterKind.RESULTS)
 
 # How many years before the period's first year the figure tables show.
 FIGURE_YEARS_BEFORE = 3
@@ -126,6 +131,20 @@ class MeasureEntry:
         return self.status_start != self.status_end
 
     @property
+    def is_reported(self):
+        """Whether the letter has something to say about it: progress, next steps, a change of
+        status, a delay or a footnote. The others are named together in one sentence."""
+        return bool(
+            self.updates
+            or self.next_steps
+            or (self.status_start is not None and self.status_changed)
+            or self.is_completed
+            or self.is_delayed
+            or self.is_overdue
+            or self.note
+        )
+
+    @property
     def status_start_nl(self):
         return "nieuw" if self.status_start is None else STATUS_NL.get(self.status_start, "")
 
@@ -139,6 +158,14 @@ class ActionLineSection:
     number: str
     name: str
     measures: list[MeasureEntry]
+
+    @property
+    def reported(self):
+        return [m for m in self.measures if m.is_reported]
+
+    @property
+    def quiet(self):
+        return [m for m in self.measures if not m.is_reported]
 
 
 @dataclass
@@ -408,10 +435,18 @@ def build_summary(
     )
     notes = _Notes()
 
-    # Query: the previous sent letter (the opening refers to it, the changes start from it).
-    previous = ProgressLetter.objects.last_sent(before=start)
+    # Query: the previous sent progress (or results) letter (the opening refers to it, the
+    # changes start from it): the last one sent before the period's end, so a letter sent early
+    # in the period counts (the letter of 1 June 2015 follows the one of 4 September 2014, though
+    # its period starts on 1 September), and a letter dated on the last day is the one being
+    # drafted.
+    previous = ProgressLetter.objects.filter(kind__in=REPORTING_KINDS).last_sent(
+        before=end - datetime.timedelta(days=1)
+    )
     if letter is not None and previous is not None and previous.pk == letter.pk:
-        previous = ProgressLetter.objects.sent().filter(date__lt=letter.date).first()
+        previous = ProgressLetter.objects.filter(kind__in=REPORTING_KINDS).last_sent(
+            before=letter.date - datetime.timedelta(days=1)
+        )
     previous_ref = None
     if previous is not None:
         previous_ref = LetterRef(

@@ -103,6 +103,34 @@ def test_word_tables_repeat_their_header_row_and_show_dutch_numbers(summary):
     assert [c.text for c in document.tables[1].rows[-1].cells][2] == "30,8 %"
 
 
+def test_word_puts_each_figure_tables_chart_under_it_with_alt_text(summary):
+    content = render_docx(summary)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        images = [name for name in archive.namelist() if name.startswith("word/media/")]
+        assert all(archive.read(name).startswith(b"\x89PNG") for name in images)
+    assert len(images) == len(summary.figure_tables) > 0
+    document_xml, _ = docx_xml(content)
+    root = etree.fromstring(document_xml.encode())
+    wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    descriptions = [pr.get("descr") for pr in root.iter(f"{{{wp}}}docPr")]
+    suspects = summary.figure_tables[0]
+    assert descriptions[0] == (
+        f"Grafiek bij tabel 1, {suspects.title}: gerealiseerd tegenover streven per jaar. "
+        "2012: streven 511, gerealiseerd 522; 2013: streven 546, gerealiseerd 568; "
+        "2014: streven 594, gerealiseerd 560."
+    )
+    body = root.find(qn("w:body"))
+    kinds = [child.tag for child in body]
+    first_table = kinds.index(qn("w:tbl"))
+    # table, its source line, then the paragraph with the picture
+    assert "drawing" in etree.tostring(body[first_table + 2]).decode()
+
+
+def test_rendering_word_does_not_query(summary, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        render_docx(summary)
+
+
 def test_word_is_a_dutch_letter_with_date_notes_and_closing(summary):
     content = render_docx(summary)
     document_xml, styles_xml = docx_xml(content)

@@ -75,7 +75,9 @@ def test_it_loads_the_four_letters_and_the_letter_they_cite_as_sent():
         "2016-03-21",
         "2016-09-06",
     ]
-    assert ProgressLetter.objects.count() == 5  # + the letter of 18 December 2014 (motion)
+    # + the letters the letter of 1 June 2015 cites: the progress report of 4 September 2014 and
+    # the letter of 18 December 2014 on the motion
+    assert ProgressLetter.objects.count() == 6
     for item in ProgressLetter.objects.all():
         assert item.is_sent
         assert item.sent_at == letter_moment(item.date)

@@ -10,6 +10,7 @@ import re
 from django.utils import timezone
 
 from ..formatting import date_nl
+from ..models import MeasureStatus
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -60,19 +61,36 @@ def opening(summary):
 
 
 def status_line(measure):
-    """Return "Status: lopend (trekker: Politie)" or "Status: lopend → afgerond …"."""
+    """Return "Status: lopend (trekker: Politie)" or "Status: lopend → afgerond …"; a status
+    the letters never gave ("niet vermeld") is left out rather than written."""
+    unknown = measure.status_end == MeasureStatus.UNKNOWN
     if measure.status_start is None:
-        status = f"nieuw, {measure.status_end_nl}"
+        status = "nieuw" if unknown else f"nieuw, {measure.status_end_nl}"
     elif measure.status_changed:
         status = f"{measure.status_start_nl} → {measure.status_end_nl}"
     else:
-        status = measure.status_end_nl
-    parts = [f"Status: {status}"]
+        status = "" if unknown else measure.status_end_nl
+    parts = [f"Status: {status}"] if status else []
     if measure.owner:
         parts.append(f"trekker: {measure.owner}")
     if measure.due_date and measure.is_overdue:
         parts.append(f"gepland gereed: {date_nl(measure.due_date)}, niet gehaald")
-    return "; ".join(parts) + "."
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
+def quiet_line(measures):
+    """Return the one sentence that names the measures without news in the period."""
+    names = [
+        f"{clean(m.code + ' ' + m.title if m.code else m.title)} ({clean(m.owner)})"
+        if m.owner
+        else clean(m.code + " " + m.title if m.code else m.title)
+        for m in measures
+    ]
+    if len(names) == 1:
+        return f"Over de maatregel {names[0]} is in deze periode geen voortgang gemeld."
+    listed = "; ".join(names[:-1]) + " en " + names[-1]
+    return f"Over de volgende maatregelen is in deze periode geen voortgang gemeld: {listed}."
 
 
 def no_progress_line(measure):
@@ -92,7 +110,7 @@ def commitment_made(commitment):
         text += f" door {clean(commitment.made_by)}"
     if commitment.made_at:
         text += f" tijdens {clean(commitment.made_at)}"
-    if commitment.made_on:
+    if commitment.made_on and date_nl(commitment.made_on) not in (commitment.made_at or ""):
         text += f" op {date_nl(commitment.made_on)}"
     due = commitment.deadline_text or (date_nl(commitment.due_date) if commitment.due_date else "")
     if due:

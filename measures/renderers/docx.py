@@ -4,6 +4,7 @@ footnotes part of our own, since python-docx has no footnote API)."""
 
 import io
 
+from django.utils import translation
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -15,7 +16,9 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
+from ..charts import indicator_chart_png
 from ..formatting import date_nl
+from ..models import Indicator, IndicatorValue
 from . import (
     FIGURE_HEADERS,
     SOURCE_PREFIX,
@@ -29,6 +32,7 @@ from . import (
     opening,
     paragraphs,
     place_and_date,
+    quiet_line,
     status_line,
 )
 
@@ -36,6 +40,7 @@ LANGUAGE = "nl-NL"
 DARK_BLUE = RGBColor(0x15, 0x42, 0x73)
 COLUMN_WIDTHS = (Cm(1.8), Cm(2.8), Cm(3.0), Cm(2.6), Cm(4.6))
 HEADER_FILL = "E8EEF5"
+CHART_WIDTH = Cm(14.8)  # as wide as the figure table
 
 
 def _set_language(document):
@@ -150,6 +155,7 @@ class Footnotes:
 def _figure_table(document, table):
     caption = document.add_paragraph(style="Caption")
     caption.add_run(f"Tabel {table.number}: {clean(table.title)}")
+    caption.paragraph_format.keep_with_next = True
     grid = document.add_table(rows=1, cols=len(FIGURE_HEADERS))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -177,11 +183,58 @@ def _figure_table(document, table):
         for cell, width in zip(row.cells, COLUMN_WIDTHS, strict=True):
             cell.width = width
             cell.paragraphs[0].paragraph_format.space_after = Pt(0)
+            cell.paragraphs[0].paragraph_format.keep_with_next = True  # table, source and chart
     if table.source:
         source = document.add_paragraph()
         run = source.add_run(f"{SOURCE_PREFIX}: {clean(table.source)}")
         run.italic = True
         run.font.size = Pt(9)
+        source.paragraph_format.keep_with_next = True  # the chart follows on the same page
+    _figure_chart(document, table)
+
+
+def chart_data(table):
+    """Return the (indicator, values) `indicator_chart_png` draws, made from the table's rows
+    as unsaved objects: the builder carries every number, the renderer does not query."""
+    indicator = Indicator(pk=table.indicator_id, name=table.title, unit=table.unit)
+    values = [
+        IndicatorValue(
+            indicator=indicator,
+            year=row.year,
+            quarter=0,
+            breakdown="",
+            target=row.target,
+            realised=row.realised,
+        )
+        for row in table.rows
+    ]
+    return indicator, values
+
+
+def chart_alt_text(table):
+    """Return the alt text of a figure table's chart: what it shows and its numbers."""
+    years = "; ".join(
+        f"{row.year}: streven {row.target_text}, gerealiseerd {row.realised_text}"
+        for row in table.rows
+    )
+    return clean(
+        f"Grafiek bij tabel {table.number}, {table.title}: gerealiseerd tegenover "
+        f"streven per jaar. {years}."
+    )
+
+
+def _figure_chart(document, table):
+    """Put the chart of `table` under it, with alt text in `wp:docPr/@descr`."""
+    if not table.rows:
+        return
+    with translation.override("nl"):
+        png = indicator_chart_png(*chart_data(table))
+    document.add_picture(io.BytesIO(png), width=CHART_WIDTH)
+    picture = document.paragraphs[-1]
+    picture.paragraph_format.space_before = Pt(6)
+    for doc_pr in picture._p.xpath(".//wp:docPr"):
+        doc_pr.set("descr", chart_alt_text(table))
+        doc_pr.set("title", clean(f"Grafiek: {table.title}"))
 
 
 def render_docx(summary):
@@ -209,7 +262,7 @@ def render_docx(summary):
         document.add_heading(f"{theme.number}. {clean(theme.name)}", level=1)
         for line in theme.action_lines:
             document.add_heading(f"{line.number} {clean(line.name)}", level=2)
-            for measure in line.measures:
+            for measure in line.reported:
                 label = f"{measure.code} {measure.title}" if measure.code else measure.title
                 heading = document.add_heading(clean(label), level=3)
                 _note(heading, measure.note)
@@ -227,6 +280,8 @@ def render_docx(summary):
                     para = document.add_paragraph()
                     para.add_run("Vervolg: ").bold = True
                     para.add_run(" ".join(paragraphs(measure.next_steps)))
+            if line.quiet:
+                document.add_paragraph(quiet_line(line.quiet))
         for table in theme.figures:
             _figure_table(document, table)
 

@@ -16,6 +16,7 @@ from . import (
     opening,
     paragraphs,
     place_and_date,
+    quiet_line,
     status_line,
 )
 
@@ -52,7 +53,7 @@ def render_markdown(summary):
         out += [f"## {theme.number}\\. {escape(theme.name)}", ""]
         for line in theme.action_lines:
             out += [f"### {line.number} {escape(line.name)}", ""]
-            for measure in line.measures:
+            for measure in line.reported:
                 title = f"{measure.code} {measure.title}" if measure.code else measure.title
                 out += [f"#### {escape(title)}{note_ref(measure.note)}", ""]
                 out += [f"*{escape(status_line(measure))}*", ""]
@@ -64,6 +65,8 @@ def render_markdown(summary):
                         out += [prefix + escape(para), ""]
                 if measure.next_steps:
                     out += ["**Vervolg:** " + escape(" ".join(paragraphs(measure.next_steps))), ""]
+            if line.quiet:
+                out += [escape(quiet_line(line.quiet)), ""]
         for table in theme.figures:
             out += [f"**Tabel {table.number}: {escape(table.title)}**", ""]
             out.append("| " + " | ".join(FIGURE_HEADERS) + " |")

@@ -18,6 +18,11 @@ def status_line(measure):
 
 
 @register.filter
+def quiet_line(measures):
+    return renderers.quiet_line(measures)
+
+
+@register.filter
 def commitment_heading(commitment):
     return renderers.commitment_heading(commitment)
 

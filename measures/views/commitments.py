@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .. import spreadsheets
 from ..filters_commitments import CommitmentFilter
 from ..forms_commitments import CommitmentFulfilForm
 from ..models import Commitment, CommitmentStatus
 from ..permissions import is_coordinator
+from .history import query_and
 
 # The model's field names in `Commitment.fulfil` errors, and the form fields they belong to.
 FORM_FIELDS = {"fulfilled_on": "on", "fulfilled_by": "letter", "status": "status"}
@@ -20,11 +22,64 @@ def commitment_list(request):
     commitments = CommitmentFilter(
         request.GET or None, queryset=Commitment.objects.for_list(request.user)
     )
+    fmt = request.GET.get("format")
+    if fmt in spreadsheets.FORMATS:
+        return spreadsheets.export_rows(
+            commitment_header(), commitment_rows(commitments.qs), fmt, _("commitments")
+        )
+    query = request.GET.copy()
+    query.pop("format", None)
     return render(
         request,
         "measures/commitment_list.html",
-        {"filter": commitments, "today": timezone.localdate()},
+        {"filter": commitments, "today": timezone.localdate(), "query_and": query_and(query)},
     )
+
+
+def commitment_header():
+    return [
+        _("Number"),
+        _("Kind"),
+        _("Subject"),
+        _("What was promised or asked"),
+        _("Made by"),
+        _("Made at"),
+        _("Made on"),
+        _("Parliamentary paper"),
+        _("Deadline"),
+        _("Deadline read as"),
+        _("Status"),
+        _("Answered late"),
+        _("Answered in"),
+        _("Answered on"),
+        _("Measures"),
+    ]
+
+
+def commitment_rows(commitments):
+    """Yield the register's rows for a spreadsheet; `commitments` comes from `for_list(user)`,
+    so its measures are the ones the user may see."""
+    for commitment in commitments:
+        made_at = commitment.get_made_at_kind_display()
+        if commitment.made_at:
+            made_at = f"{made_at}: {commitment.made_at}"
+        yield [
+            commitment.number,
+            commitment.get_kind_display(),
+            commitment.title,
+            commitment.text,
+            commitment.made_by,
+            made_at,
+            commitment.made_on,
+            commitment.kamerstuk,
+            commitment.deadline_text,
+            commitment.due_date,
+            commitment.get_status_display(),
+            commitment.status != CommitmentStatus.OPEN and commitment.is_late,
+            commitment.fulfilled_by.title if commitment.fulfilled_by else "",
+            commitment.fulfilled_on,
+            "; ".join(str(measure) for measure in commitment.measures.all()),
+        ]
 
 
 def commitment_detail(request, pk):

@@ -1,15 +1,12 @@
-"""History pages: one measure's versions, the change feed (HTML and CSV), comparing two moments,
-and reverting a measure to an earlier version."""
-
-import csv
+"""History pages: one measure's versions, the change feed (HTML, .xlsx and CSV), comparing two
+moments, and reverting a measure to an earlier version."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import spreadsheets
 from ..asof import InvalidAsOf, compare, measure_as_of, parse_as_of
 from ..changes import (
     feed_querysets,
@@ -71,48 +68,54 @@ def change_list(request):
     valid = form.is_valid() if form.is_bound else True
     arguments = form.feed_arguments() if form.is_bound and valid else {}
     querysets = feed_querysets(request.user, **arguments) if valid else {}
-    if request.GET.get("format") == "csv" and valid:
+    fmt = request.GET.get("format")
+    if fmt in spreadsheets.FORMATS and valid:
         page = latest_changes(querysets, limit=CSV_LIMIT, user=request.user)
-        return _changes_csv(page.items)
+        return spreadsheets.export_rows(change_header(), change_rows(page.items), fmt, _("changes"))
     before = form.cleaned_data.get("before") if form.is_bound and valid else None
     page = latest_changes(querysets, limit=FEED_PAGE_SIZE, before=before, user=request.user)
     query = request.GET.copy()
     query.pop("before", None)
     query.pop("format", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "query_and": query_and(query),
+    }
     return render(request, "measures/change_list.html", context)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+def query_and(query):
+    """Return the query string ready for one more parameter: "a=1&" (or "" when empty)."""
+    text = query.urlencode()
+    return f"{text}&" if text else ""
 
 
 def csv_cell(value):
     """Return `value` as a CSV cell a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return spreadsheets.csv_cell(value)
 
 
-def _changes_csv(changes):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="wijzigingen-{stamp}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("Date and time"),
-            _("Changed by"),
-            _("Organisation"),
-            _("Origin"),
-            _("Kind of object"),
-            _("Object"),
-            _("Action"),
-            _("Field"),
-            _("From"),
-            _("To"),
-            _("Reason"),
-        ]
-    )
+def change_header():
+    return [
+        _("Date and time"),
+        _("Changed by"),
+        _("Organisation"),
+        _("Origin"),
+        _("Kind of object"),
+        _("Object"),
+        _("Action"),
+        _("Field"),
+        _("From"),
+        _("To"),
+        _("Reason"),
+    ]
+
+
+def change_rows(changes):
+    """Yield one spreadsheet row per changed field of each change (one row for a change
+    without fields)."""
     for change in changes:
         common = [
             change.when_text,
@@ -132,8 +135,7 @@ def _changes_csv(changes):
             else:
                 rows.append([field.label, field.old_text, field.new_text])
         for row in rows or [["", "", ""]]:
-            writer.writerow([csv_cell(v) for v in [*common, *row, change.reason]])
-    return response
+            yield [*common, *row, change.reason]
 
 
 def compare_view(request):

@@ -47,6 +47,12 @@ def require_coordinator(user, action):
         raise PermissionDenied(_("Only a coordinator can %(action)s.") % {"action": action})
 
 
+def export_url(fmt, query):
+    """Return the address of the list's download in `fmt`, with the list's filters."""
+    url = reverse("measures:measure_export", kwargs={"fmt": fmt})
+    return f"{url}?{query.urlencode()}" if query else url
+
+
 def measure_list(request):
     try:
         as_of = read_as_of(request)
@@ -73,6 +79,8 @@ def measure_list(request):
             "page": page,
             "bulk_form": bulk_form,
             "query": query.urlencode(),
+            "export_xlsx_url": export_url("xlsx", query),
+            "export_csv_url": export_url("csv", query),
             "columns": sort_columns(request),
             "next": request.get_full_path(),
             "today": as_of.day if as_of else timezone.localdate(),

@@ -1,0 +1,170 @@
+"""Issue 6 on the real data: the draft for 1 September 2014 – 1 June 2015, built from the seeded
+letters, covers what the letter of 1 June 2015 covers. Nothing of that letter is in the code
+(see test_no_letter_text_is_written_into_the_code); it all comes from the seed fixture."""
+
+import datetime
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from docx import Document
+
+from measures.models import CommitmentStatus
+from measures.renderers.docx import render_docx
+from measures.renderers.markdown import render_markdown
+from measures.summaries import OUTCOME_FULFILLED, OUTCOME_LATE, build_summary
+
+pytestmark = pytest.mark.django_db
+
+START, END = datetime.date(2014, 9, 1), datetime.date(2015, 6, 1)
+
+KST_LINES = {
+    "Preventie": ["Campagne tegen kindersekstoerisme «Don't Look Away»", "SOMEC-project"],
+    "Strafrechtelijke aanpak": [
+        "Handboek kindersekstoerisme (verbetering informatiepositie)",
+        "Inzet liaisons en de strategische politiefunctionaris",
+    ],
+    "Samenwerking nationaal en internationaal": [
+        "Strafrechtelijke samenwerking met bronlanden van kindersekstoerisme",
+        "Samenwerking met NGO's",
+    ],
+}
+MOTION = "Berndsen-Jansen"
+SENTENCES = "Gemiddelde duur van vrijheidsstraffen in kinderpornografiezaken"
+SUSPECTS = "Verdachten aangeleverd bij het OM"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module, inside a transaction that is rolled back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def summary():
+    return build_summary(START, END)
+
+
+def kst(summary):
+    return next(theme for theme in summary.themes if theme.code == "kst")
+
+
+def line_named(theme, start):
+    return next(line for line in theme.action_lines if line.name.startswith(start))
+
+
+def docx_text(content):
+    document = Document(io.BytesIO(content))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        texts += [" | ".join(cell.text for cell in row.cells) for row in table.rows]
+    return "\n".join(texts)
+
+
+# --- The builder --------------------------------------------------------------------------------
+
+
+def test_the_child_sex_tourism_measures_stand_under_their_three_action_lines(summary):
+    theme = kst(summary)
+    for line_start, titles in KST_LINES.items():
+        line = line_named(theme, line_start)
+        reported = [measure.title for measure in line.reported]
+        for title in titles:
+            assert title in reported
+            measure = next(m for m in line.measures if m.title == title)
+            assert measure.updates, f"{title} has no progress in the period"
+            assert measure.updates[-1].date == END
+
+
+def test_the_action_lines_come_in_the_plans_order(summary):
+    names = [line.name for line in kst(summary).action_lines]
+    order = [next(i for i, n in enumerate(names) if n.startswith(s)) for s in KST_LINES]
+    assert order == sorted(order)
+
+
+def test_the_motion_berndsen_jansen_is_answered_in_time(summary):
+    motion = next(c for c in summary.commitments if MOTION in c.title)
+    assert motion.kind == "motie"
+    assert motion.number == "29 628, nr. 494"
+    assert motion.outcome == OUTCOME_FULFILLED
+    assert motion.fulfilled_on == datetime.date(2014, 12, 18)
+    interpol = [m for m in summary.measures if MOTION in m.title]
+    assert interpol and interpol[0].updates
+
+
+def test_the_figures_on_suspects_show_target_594_and_560_realised_in_2014(summary):
+    table = next(t for t in summary.figure_tables if t.title == SUSPECTS)
+    row = next(r for r in table.rows if r.year == 2014)
+    assert (row.target, row.realised) == (Decimal(594), Decimal(560))
+    assert row.difference == Decimal(-34)
+
+
+def test_the_commitment_on_prison_sentences_is_fulfilled_late(summary):
+    commitment = next(c for c in summary.commitments if c.title == SENTENCES)
+    assert commitment.status == CommitmentStatus.FULFILLED
+    assert commitment.outcome == OUTCOME_LATE
+    assert commitment.made_on == datetime.date(2014, 3, 20)
+    assert commitment.fulfilled_on == END
+    assert "135" in commitment.fulfilment_note
+
+
+def test_the_draft_follows_the_progress_report_of_4_september_2014(summary):
+    assert summary.previous_letter.date == datetime.date(2014, 9, 4)
+    assert summary.previous_letter.kamerstuk == "31 015, nr. 104"
+
+
+# --- The rendered letter ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("render", ["markdown", "docx"])
+def test_the_rendered_letter_says_all_of_it(summary, render):
+    if render == "markdown":
+        text = render_markdown(summary).replace("\\", "")
+    else:
+        text = docx_text(render_docx(summary))
+    for line_start, titles in KST_LINES.items():
+        assert line_start in text
+        for title in titles:
+            assert title in text
+    assert "Motie Berndsen-Jansen (D66): financiële bijdrage aan Interpol" in text
+    assert re.search(r"2014 \| 594 \| 560 \| -34", text)
+    assert SENTENCES in text
+    assert "Stand: later beantwoord dan toegezegd op 1 juni 2015" in text
+    assert "vorige voortgangsbrief van 4 september 2014" in text
+    assert "Over deze periode is geen voortgang gemeld" not in text
+
+
+def test_the_word_letter_has_the_suspects_chart_with_its_numbers_as_alt_text(summary):
+    content = render_docx(summary)
+    document = Document(io.BytesIO(content))
+    descriptions = [
+        element.get("descr")
+        for element in document.element.body.iter(
+            "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+        )
+    ]
+    assert any(
+        SUSPECTS in text and "2014: streven 594, gerealiseerd 560" in text for text in descriptions
+    )
+
+
+# --- Nothing of the letter in the code ----------------------------------------------------------
+
+
+def test_no_letter_text_is_written_into_the_code():
+    phrases = ["Berndsen", "Look Away", "SOMEC", "Preventie", "vrijheidsstraf", "594"]
+    code = Path(settings.BASE_DIR) / "measures"
+    for path in code.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for phrase in phrases:
+            assert phrase not in text, f"{phrase!r} is written into {path}"
