@@ -528,6 +528,20 @@ class MeasureQuerySet(models.QuerySet):
             return self.exclude(visibility=Visibility.CONFIDENTIAL)
         return self.filter(~Q(visibility=Visibility.CONFIDENTIAL) | Q(owner=organisation))
 
+    def hidden_from(self, user):
+        """Return the measures `user` may not read: the complement of `visible_to`, a small set
+        (confidential measures of other organisations), cheap to exclude from long history
+        scans ordered by date."""
+        from .permissions import can_see_confidential, user_organisation
+
+        if not user.is_authenticated:
+            return self
+        if can_see_confidential(user):
+            return self.none()
+        hidden = self.filter(visibility=Visibility.CONFIDENTIAL)
+        organisation = user_organisation(user)
+        return hidden if organisation is None else hidden.exclude(owner=organisation)
+
 
 class Measure(models.Model):
     plan = models.ForeignKey(
@@ -891,6 +905,22 @@ class ProgressUpdateQuerySet(models.QuerySet):
             | Q(measure__owner=organisation)
             | Q(author_organisation=organisation)
         )
+
+    def hidden_from(self, user):
+        """Return the updates `user` may not read: the complement of `visible_to` (see
+        `MeasureQuerySet.hidden_from`)."""
+        from .permissions import can_see_confidential, user_organisation
+
+        if not user.is_authenticated:
+            return self
+        if can_see_confidential(user):
+            return self.none()
+        hidden = Q(measure__in=Measure.objects.hidden_from(user))
+        confidential = Q(visibility=Visibility.CONFIDENTIAL)
+        organisation = user_organisation(user)
+        if organisation is not None:
+            confidential &= ~Q(measure__owner=organisation) & ~Q(author_organisation=organisation)
+        return self.filter(hidden | confidential)
 
     def approved(self):
         return self.filter(state=UpdateState.APPROVED)

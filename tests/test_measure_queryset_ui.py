@@ -65,3 +65,31 @@ def test_progress_updates_visible_to_follow_the_measure_and_confidentiality(
     assert set(ProgressUpdate.objects.visible_to(bob)) == everything
     assert set(ProgressUpdate.objects.visible_to(carol)) == {public}
     assert set(ProgressUpdate.objects.visible_to(vera)) == {public}
+
+
+@pytest.mark.parametrize("username", ["alice", "bob", "carol", "vera"])
+def test_hidden_from_is_exactly_what_visible_to_leaves_out(
+    username, alice, bob, carol, vera, measure, police, prosecution, kst
+):
+    from django.contrib.auth import get_user_model
+
+    from measures.models import Measure, ProgressUpdate, Visibility
+
+    for owner in (police, prosecution):
+        for visibility in Visibility.values:
+            other = Measure.objects.create(
+                plan=measure.plan,
+                theme=kst,
+                owner=owner,
+                title=f"{owner} {visibility}",
+                visibility=visibility,
+            )
+            for author in (alice, bob, carol):
+                other.log_progress(by=author, text="x", visibility=visibility)
+    user = get_user_model().objects.get(username=username)
+    for model in (Measure, ProgressUpdate):
+        everything = set(model.objects.values_list("pk", flat=True))
+        visible = set(model.objects.visible_to(user).values_list("pk", flat=True))
+        hidden = set(model.objects.hidden_from(user).values_list("pk", flat=True))
+        assert visible | hidden == everything
+        assert not visible & hidden
