@@ -131,3 +131,17 @@ def pytest_collection_modifyitems(config, items):
             f"{len(deselected)} PostgreSQL-only test(s) deselected on SQLite: "
             + ", ".join(item.name for item in deselected)
         )
+
+
+@pytest.fixture(scope="module")
+def seeded_module(django_db_setup, django_db_blocker):
+    """Load the seed letters once for a module, in a transaction rolled back afterwards."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)

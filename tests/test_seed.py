@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
 
 from measures.history import SYSTEM_USERNAME, get_system_user
 from measures.models import (
@@ -29,12 +28,8 @@ HOUR = datetime.timedelta(hours=1)
 
 
 @pytest.fixture(scope="module", autouse=True)
-def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module, inside a transaction that is rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
+def _seeded(seeded_module):
+    """The seed letters, loaded once for this module (tests/conftest.py)."""
 
 
 def letter(day):

@@ -2,11 +2,8 @@
 of 1 June 2015 show what that letter reported; today they show what stands now."""
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from measures.models import Measure, MeasureStatus, Organisation, ProgressLetter
@@ -22,12 +19,8 @@ CAMPAIGN = "Bewustwordingscampagne kindersekstoerisme (2010)"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module, inside a transaction that is rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
+def _seeded(seeded_module):
+    """The seed letters, loaded once for this module (tests/conftest.py)."""
 
 
 def letter(day):

@@ -1,12 +1,9 @@
 """Issue 7 on the real data: the commitments register and the indicator page, read from the
 seeded letters."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 from django.utils.html import strip_tags
 
@@ -19,12 +16,8 @@ KST_PLAN = "Nieuw plan van aanpak kindersekstoerisme voor het zomerreces"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module, inside a transaction that is rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
+def _seeded(seeded_module):
+    """The seed letters, loaded once for this module (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
 from docx import Document
 
 from measures.models import CommitmentStatus
@@ -40,12 +38,8 @@ SUSPECTS = "Verdachten aangeleverd bij het OM"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module, inside a transaction that is rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
+def _seeded(seeded_module):
+    """The seed letters, loaded once for this module (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ Chromium driven by Playwright. The fixtures live in this file so that it merges 
 shared browser conftest."""
 
 import os
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -18,38 +17,22 @@ from tests.commitment_data import (
     value,
 )
 
+from .conftest import AXE
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE = Path(
-    os.environ.get("AXE_CORE_JS")
-    or Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-)
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists() or not AXE.exists():
-        message = f"Needs {CHROMIUM} and {AXE}"
+def chromium(browser):
+    """Debian's Chromium, launched once by tests/browser/conftest.py, with axe-core at hand."""
+    if not AXE.exists():
+        message = f"axe-core is not installed at {AXE} (make install runs npm ci)."
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    return browser
 
 
 @pytest.fixture
