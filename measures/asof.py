@@ -102,19 +102,26 @@ def parse_as_of(request, day_param="as_of", letter_param="letter"):
 # --- The programme then -----------------------------------------------------------------------
 
 
-def _latest_records(history_queryset, moment):
-    """Return the last record of every object at `moment`, deletions dropped, one per object."""
+def latest_records(history_queryset, moment, *, inclusive=True):
+    """Return the last record of every object at `moment` (strictly before it when not
+    `inclusive`), deletions dropped, one per object: the latest by (history_date, history_id),
+    so two records with one timestamp never give an object twice. One query, in SQL; further
+    filters on the result (e.g. `date__gte`) apply to the chosen records, not to the choice."""
     model = history_queryset.model
+    until = "history_date__lte" if inclusive else "history_date__lt"
     latest = (
-        model.objects.filter(id=OuterRef("id"), history_date__lte=moment)
+        model.objects.filter(id=OuterRef("id"), **{until: moment})
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
     return (
-        history_queryset.filter(history_date__lte=moment)
+        history_queryset.filter(**{until: moment})
         .filter(history_id=Subquery(latest))
         .exclude(history_type="-")
     )
+
+
+_latest_records = latest_records
 
 
 def _visible_measure_records(records, user):

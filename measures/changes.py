@@ -15,13 +15,12 @@ the partner/country snapshots, and one per related model to turn ids into names.
 """
 
 import datetime
-import heapq
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -176,27 +175,60 @@ def _record_queryset(queryset):
     )
 
 
-def latest_changes(querysets, *, limit, before=None, user=None):
-    """Return a ChangePage with the newest `limit` changes over `querysets` (a dict: model →
-    historical queryset), older than `before` when given, newest first."""
-    per_model = {}
-    for model, queryset in querysets.items():
+def newest_record_keys(querysets, *, limit, before=None):
+    """Return [(model, history_id, previous history_id)] of the newest `limit` records over
+    `querysets` (a dict: model → historical queryset), newest first, in ONE query: a UNION ALL
+    of (model number, history_id, history_date, predecessor's history_id), each part cut to
+    its own newest `limit` rows (through the history_date index) by a sliced subquery, which
+    SQLite allows where it refuses ORDER BY and LIMIT on the parts of a compound statement."""
+    models_by_number = list(querysets)
+    parts = []
+    for number, model in enumerate(models_by_number):
+        queryset = querysets[model]
         if before is not None:
             queryset = queryset.filter(history_date__lt=before)
-        per_model[model] = list(_record_queryset(queryset)[: limit + 1])
-    merged = heapq.merge(
-        *[[(model, r) for r in records] for model, records in per_model.items()],
-        key=lambda pair: (pair[1].history_date, pair[1].history_id),
-        reverse=True,
-    )
+        newest = queryset.order_by("-history_date", "-history_id").values("history_id")[:limit]
+        parts.append(
+            with_previous(model.history.filter(history_id__in=newest))
+            .annotate(model_number=Value(number, output_field=models.IntegerField()))
+            .values_list("model_number", "history_id", "history_date", "previous_history_id")
+            .order_by()
+        )
+    if not parts:
+        return []
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    rows = union.order_by("-history_date", "-history_id")[:limit]
+    return [
+        (models_by_number[number], history_id, previous) for number, history_id, _, previous in rows
+    ]
+
+
+def latest_changes(querysets, *, limit, before=None, user=None):
+    """Return a ChangePage with the newest `limit` changes over `querysets` (a dict: model →
+    historical queryset), older than `before` when given, newest first.
+
+    One query finds the newest records over all models (newest_record_keys); then one query per
+    model that is on the page reads those records and their predecessors; describe() names them."""
+    keys = newest_record_keys(querysets, limit=limit + 1, before=before)
+    has_more = len(keys) > limit
+    keys = keys[:limit]
+    wanted = {}
+    for model, history_id, previous_id in keys:
+        wanted.setdefault(model, set()).update({history_id, previous_id} - {None})
+    records = {}
+    for model, history_ids in wanted.items():
+        rows = model.history.filter(history_id__in=history_ids).select_related(
+            "history_user__profile__organisation"
+        )
+        for record in rows:
+            records[(model, record.history_id)] = record
     chosen = []
-    for pair in merged:
-        chosen.append(pair)
-        if len(chosen) > limit:
-            break
-    has_more = len(chosen) > limit
-    chosen = chosen[:limit]
-    return ChangePage(items=describe(chosen, user=user), has_more=has_more)
+    for model, history_id, previous_id in keys:
+        record = records.get((model, history_id))
+        if record is not None:
+            record.previous_history_id = previous_id
+            chosen.append((model, record))
+    return ChangePage(items=describe(chosen, user=user, records=records), has_more=has_more)
 
 
 def changes_since(measure, version):
@@ -209,29 +241,27 @@ def changes_since(measure, version):
     return describe([(Measure, r) for r in records])
 
 
-def describe(pairs, *, user=None):
+def describe(pairs, *, user=None, records=None):
     """Turn (model, historical record) pairs into Change objects, in the given order.
 
-    Records must carry `previous_history_id` (see with_previous)."""
+    Records must carry `previous_history_id` (see with_previous). `records` ({(model,
+    history_id): record}) may already hold the predecessors; those missing are read, one query
+    per model. The many-to-many snapshots of all models are read in one query."""
     by_model = {}
     for model, record in pairs:
         by_model.setdefault(model, []).append(record)
 
-    previous = {}
-    snapshots = {}
-    for model, records in by_model.items():
-        wanted = {r.previous_history_id for r in records if r.previous_history_id}
-        if wanted:
-            for prev in model.history.filter(history_id__in=wanted):
+    previous = dict(records or {})
+    snapshot_ids = {}
+    for model, model_records in by_model.items():
+        wanted = {r.previous_history_id for r in model_records if r.previous_history_id}
+        missing = {pk for pk in wanted if (model, pk) not in previous}
+        if missing:
+            for prev in model.history.filter(history_id__in=missing):
                 previous[(model, prev.history_id)] = prev
-        history_ids = {r.history_id for r in records} | wanted
-        for m2m in m2m_fields(model):
-            target = m2m_target_attname(model, m2m)
-            rows = m2m_history_model(model, m2m).objects.filter(history_id__in=history_ids)
-            snapshot = {hid: set() for hid in history_ids}
-            for history_id, target_id in rows.values_list("history_id", f"{target}_id"):
-                snapshot[history_id].add(target_id)
-            snapshots[(model, m2m.name)] = snapshot
+        if m2m_fields(model):
+            snapshot_ids[model] = {r.history_id for r in model_records} | wanted
+    snapshots = _m2m_snapshots(snapshot_ids)
 
     # First pass: raw changes with ids; collect the ids to name per related model.
     raw = []
@@ -264,6 +294,31 @@ def describe(pairs, *, user=None):
             )
         )
     return changes
+
+
+def _m2m_snapshots(history_ids_by_model):
+    """Return {(model, m2m name): {history_id: {target ids}}} for the given records, in one
+    UNION ALL query over the many-to-many history tables."""
+    parts, keys = [], []
+    for model, history_ids in history_ids_by_model.items():
+        for m2m in m2m_fields(model):
+            target = m2m_target_attname(model, m2m)
+            parts.append(
+                m2m_history_model(model, m2m)
+                .objects.filter(history_id__in=history_ids)
+                .annotate(part=Value(len(keys), output_field=models.IntegerField()))
+                .values_list("part", "history_id", f"{target}_id")
+                .order_by()
+            )
+            keys.append((model, m2m.name, history_ids))
+    snapshots = {(model, name): {hid: set() for hid in ids} for model, name, ids in keys}
+    if not parts:
+        return snapshots
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for part, history_id, target_id in union:
+        model, name, _ = keys[part]
+        snapshots[(model, name)][history_id].add(target_id)
+    return snapshots
 
 
 def _organisation_of(user):

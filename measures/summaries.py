@@ -5,18 +5,23 @@ The progress summary: the draft of the next progress letter, built from the data
 letter's date) from the history tables and returns plain dataclasses; the renderers in
 `measures/renderers/` only format them. Nothing here renders, nothing there queries.
 
-History is read in one query per model: every historical row up to the moment asked for, ordered
-by object and time, of which the latest per object is kept in Python. That avoids both one query
-per measure and the duplicates `as_of()` returns when two records share a timestamp.
+History is read in one query per model with `asof.latest_records`: only the latest historical row
+per object at the moment asked for, chosen in SQL by (history_date, history_id). That avoids one
+query per measure, reading every old version, and the duplicates `as_of()` returns when two
+records share a timestamp. The states of a measure at the start of the period and at the previous
+letter are subqueries of the same query; progress updates are read only when dated in the period
+(or since the previous letter, for the changes).
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from . import formatting
+from .asof import latest_records
 from .models import (
     ActionLine,
     Commitment,
@@ -344,26 +349,21 @@ class Summary:
 # --- Reading history ---------------------------------------------------------------------------
 
 
-def _latest_rows(rows):
-    """Return {object id: latest row} from rows ordered by (id, history_date, history_id)."""
-    latest = {}
-    for row in rows:
-        latest[row["id"]] = row
-    return {pk: row for pk, row in latest.items() if row["history_type"] != "-"}
+def _latest_rows(history_queryset, moment, *fields):
+    """Return {object id: values of its latest row at `moment`} (one query, see latest_records)."""
+    rows = latest_records(history_queryset, moment).values("id", *fields)
+    return {row["id"]: row for row in rows}
 
 
-def _state_split(rows, moment):
-    """Return ({id: latest row at `moment`}, {id: latest row overall}, {id: first row date})."""
-    before, latest, first = {}, {}, {}
-    for row in rows:
-        pk = row["id"]
-        first.setdefault(pk, row["history_date"])
-        latest[pk] = row
-        if row["history_date"] < moment:
-            before[pk] = row
-    alive = {pk: row for pk, row in latest.items() if row["history_type"] != "-"}
-    existed = {pk: row for pk, row in before.items() if row["history_type"] != "-"}
-    return existed, alive, first
+def _status_before(moment):
+    """A subquery: the status of the measure (OuterRef "id") just before `moment`; None when it
+    did not exist then or had been deleted."""
+    return Subquery(
+        Measure.history.filter(id=OuterRef("id"), history_date__lt=moment)
+        .order_by("-history_date", "-history_id")
+        .annotate(status_then=Case(When(history_type="-", then=Value(None)), default=F("status")))
+        .values("status_then")[:1]
+    )
 
 
 def start_of_day(day):
@@ -458,19 +458,28 @@ def build_summary(
         )
     changes_moment = previous.as_of if previous is not None else start_moment
 
-    # Query: every measure history row up to as_of; the state at start, at as_of and at the
-    # previous letter come from the same rows.
-    measure_history = Measure.history.filter(history_date__lte=as_of)
+    # Query: the latest version of every measure at as_of, with the date it first appeared and
+    # its status at the start of the period and at the previous letter (subqueries).
+    measure_history = Measure.history.all()
     if user is not None:
         measure_history = measure_history.filter(
             id__in=Measure.objects.visible_to(user).values("pk")
         )
-    rows = list(
-        measure_history.order_by("id", "history_date", "history_id").values(
+    first_version = (
+        Measure.history.filter(id=OuterRef("id"))
+        .order_by("history_date", "history_id")
+        .values("history_date")[:1]
+    )
+    at_end = {
+        row["id"]: row
+        for row in latest_records(measure_history, as_of)
+        .annotate(
+            first_seen=Subquery(first_version),
+            status_at_start=_status_before(start_moment),
+            status_at_letter=_status_before(changes_moment),
+        )
+        .values(
             "id",
-            "history_id",
-            "history_date",
-            "history_type",
             "code",
             "title",
             "description",
@@ -483,10 +492,12 @@ def build_summary(
             "due_date",
             "completed_date",
             "source_reference",
+            "first_seen",
+            "status_at_start",
+            "status_at_letter",
         )
-    )
-    at_start, at_end, first_seen = _state_split(rows, start_moment)
-    at_letter, _, _ = _state_split(rows, changes_moment)
+    }
+    first_seen = {pk: row["first_seen"] for pk, row in at_end.items()}
 
     def confidential_ok(row):
         return see_confidential or (user_org is not None and row["owner_id"] == user_org.pk)
@@ -522,8 +533,7 @@ def build_summary(
 
     entries = {}
     for pk, row in selected.items():
-        before = at_start.get(pk)
-        status_start = before["status"] if before else None
+        status_start = row["status_at_start"]
         status_end = row["status"]
         entries[pk] = MeasureEntry(
             id=pk,
@@ -550,23 +560,27 @@ def build_summary(
             ),
         )
 
-    # Query: every progress update history row of the selected measures up to as_of.
+    # Query: the progress updates as they stood at as_of, dated in the period (or after the
+    # previous letter, for the changes since then); those of measures not shown are skipped below.
+    first_day = start
+    if previous is not None:
+        first_day = min(start, previous.date + datetime.timedelta(days=1))
+    # Before the period only approved updates that may be shown count (for the changes).
+    in_changes = Q(state=UpdateState.APPROVED, visibility__in=allowed)
     update_rows = _latest_rows(
-        ProgressUpdate.history.filter(history_date__lte=as_of, measure_id__in=list(entries))
-        .order_by("id", "history_date", "history_id")
-        .values(
-            "id",
-            "history_type",
-            "measure_id",
-            "date",
-            "text",
-            "next_steps",
-            "status",
-            "state",
-            "include_in_letter",
-            "visibility",
-            "author_organisation_id",
-        )
+        ProgressUpdate.history.filter(date__gte=first_day, date__lte=end).filter(
+            Q(date__gte=start) | in_changes
+        ),
+        as_of,
+        "measure_id",
+        "date",
+        "text",
+        "next_steps",
+        "status",
+        "state",
+        "include_in_letter",
+        "visibility",
+        "author_organisation_id",
     )
     update_orgs = {
         o.pk: o.short_name
@@ -672,8 +686,7 @@ def build_summary(
     ordered = [m for t in theme_sections for line in t.action_lines for m in line.measures]
     status_changes = []
     for entry in ordered:
-        then = at_letter.get(entry.id)
-        status_then = then["status"] if then else None
+        status_then = selected[entry.id]["status_at_letter"]
         if status_then != entry.status_end:
             status_changes.append(StatusChange(entry, status_then, entry.status_end))
 
@@ -721,15 +734,18 @@ def _figures(theme_ids, start, end, as_of):
         return {}
     values = _latest_rows(
         IndicatorValue.history.filter(
-            history_date__lte=as_of,
             indicator_id__in=[i.pk for i in indicators],
             quarter=0,
             breakdown="",
             year__gte=first_year - 1,
             year__lte=end.year,
-        )
-        .order_by("id", "history_date", "history_id")
-        .values("id", "history_type", "indicator_id", "year", "target", "realised", "source")
+        ),
+        as_of,
+        "indicator_id",
+        "year",
+        "target",
+        "realised",
+        "source",
     )
     by_indicator = {}
     for row in values.values():
@@ -774,26 +790,22 @@ def _commitments(this_letter, start, end, as_of, measure_ids, notes, filtered):
     """Return (commitments due or answered in the period, those due by its end and unanswered),
     as they stood at `as_of` (3 queries)."""
     rows = _latest_rows(
-        Commitment.history.filter(history_date__lte=as_of)
-        .order_by("id", "history_date", "history_id")
-        .values(
-            "id",
-            "history_type",
-            "kind",
-            "number",
-            "title",
-            "text",
-            "made_by",
-            "made_at",
-            "made_on",
-            "due_date",
-            "deadline_text",
-            "status",
-            "fulfilled_on",
-            "fulfilled_by_id",
-            "fulfilment_note",
-            "kamerstuk",
-        )
+        Commitment.history.all(),
+        as_of,
+        "kind",
+        "number",
+        "title",
+        "text",
+        "made_by",
+        "made_at",
+        "made_on",
+        "due_date",
+        "deadline_text",
+        "status",
+        "fulfilled_on",
+        "fulfilled_by_id",
+        "fulfilment_note",
+        "kamerstuk",
     )
     if filtered:
         linked = set(

@@ -69,6 +69,25 @@ def _style(document):
     _set_language(document)
 
 
+def _remember_style_ids(document):
+    """Look each style name up once: python-docx resolves a style name on every paragraph by
+    scanning all the styles (twice: the name, then the default style), which was most of the
+    render time of a long letter. The styles do not change while the letter is written."""
+    part = document.part
+    look_up = part.get_style_id
+    found = {}
+
+    def get_style_id(style_or_name, style_type):
+        if not isinstance(style_or_name, str):
+            return look_up(style_or_name, style_type)
+        key = (style_or_name, style_type)
+        if key not in found:
+            found[key] = look_up(style_or_name, style_type)
+        return found[key]
+
+    part.get_style_id = get_style_id
+
+
 def repeat_header(row):
     """Mark `row` as a header row Word repeats at the top of every page (w:tblHeader)."""
     trpr = row._tr.get_or_add_trPr()
@@ -241,6 +260,7 @@ def render_docx(summary):
     """Return the summary as the bytes of a .docx letter."""
     document = Document()
     _style(document)
+    _remember_style_ids(document)
     footnotes = Footnotes(document)
     note_texts = {note.number: note.text for note in summary.notes}
 
