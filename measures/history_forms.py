@@ -46,8 +46,13 @@ class ChangeFilterForm(ErrorsTiedToFields, forms.Form):
         label=_("Organisation of the person"), queryset=Organisation.objects.all(), required=False
     )
     kind = forms.ChoiceField(label=_("Kind of object"), required=False)
+    # A number, not a list: a list of every measure grows with the programme (10,000 options).
     measure = forms.ModelChoiceField(
-        label=_("Measure"), queryset=Measure.objects.none(), required=False
+        label=_("Measure number"),
+        queryset=Measure.objects.none(),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1}),
+        help_text=_("The number in the measure's address, e.g. 42 for /measures/42/."),
     )
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())

@@ -145,3 +145,14 @@ def seeded_module(django_db_setup, django_db_blocker):
         call_command("seed", stdout=io.StringIO())
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Start every test in Dutch, the default, whatever language an earlier request left
+    active in this thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
