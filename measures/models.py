@@ -713,13 +713,8 @@ class Measure(models.Model):
         """
         if status not in MeasureStatus.values:
             raise ValidationError({"status": _("Unknown status: %(s)s") % {"s": status}})
-        on = on or timezone.localdate()
         self.status = status
-        if status == MeasureStatus.COMPLETED:
-            if self.completed_date is None:
-                self.completed_date = on
-        else:
-            self.completed_date = None
+        self.keep_completion_in_step(on=on)
         self._history_user = by
         self._change_reason = reason or ""
         _date_history(self, history_date)
@@ -728,6 +723,16 @@ class Measure(models.Model):
             self.save_checked(expected_version, by=by, reason=reason, m2m=m2m)
         else:
             self.save()
+
+    def keep_completion_in_step(self, *, on=None):
+        """Give a completed measure its completion date (`on`, default today, unless it has one)
+        and take it from any other. Every path that sets the status directly (set_status, the
+        admin, imports) calls this before saving."""
+        if self.status == MeasureStatus.COMPLETED:
+            if self.completed_date is None:
+                self.completed_date = on or timezone.localdate()
+        else:
+            self.completed_date = None
 
     def save_checked(self, expected_version, *, by, reason="", m2m=None):
         """Save the measure (and the many-to-many values in `m2m`, a dict of field name to objects)

@@ -64,3 +64,26 @@ def test_the_admin_can_revert_a_measure_to_an_earlier_version(client, alice, mea
     measure.set_status("stopped", by=alice)
     url = f"/admin/measures/measure/{measure.pk}/history/{original.history_id}/"
     assert client.get(url).status_code == 200
+
+
+def test_the_admin_keeps_the_completion_date_in_step_with_the_status(client, alice, measure):
+    from measures.models import Measure
+
+    client.force_login(alice)
+    data = {
+        "plan": measure.plan_id,
+        "action_line": measure.action_line_id,
+        "theme": measure.theme_id,
+        "title": measure.title,
+        "owner": measure.owner_id,
+        "status": "completed",
+        "visibility": "public",
+        "version": measure.version,
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+        "updates-MIN_NUM_FORMS": "0",
+        "updates-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post(f"/admin/measures/measure/{measure.pk}/change/", data)
+    assert response.status_code == 302
+    assert Measure.objects.get(pk=measure.pk).completed_date is not None

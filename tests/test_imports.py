@@ -408,3 +408,16 @@ def test_amounts_are_read_the_dutch_and_the_plain_way(raw, expected):
 def test_an_amount_that_could_be_read_two_ways_is_refused():
     with pytest.raises(ValueError, match="ambiguous"):
         parse_decimal("1.500")
+
+
+def test_an_imported_status_keeps_the_completion_date_in_step(measures, alice):
+    first = measures[0]
+    run(csv_with({(0, "status"): "completed"}), user=alice)
+    first.refresh_from_db()
+    assert (first.status, first.completed_date) == ("completed", datetime.date.today())
+    # Reopened in the file while its completion date is still filled in: the date goes.
+    row = spreadsheets.measure_rows(Measure.objects.order_by("pk"))[0]
+    assert row[KEYS.index("completed_date")]  # still in the file
+    run(csv_with({(0, "status"): "in_progress"}), user=alice)
+    first.refresh_from_db()
+    assert (first.status, first.completed_date) == ("in_progress", None)
