@@ -7,34 +7,16 @@ from .. import renderers
 register = template.Library()
 
 
-@register.filter
-def paragraphs(text):
-    return renderers.paragraphs(text)
-
-
-@register.filter
-def status_line(measure):
-    return renderers.status_line(measure)
-
-
-@register.filter
-def quiet_line(measures):
-    return renderers.quiet_line(measures)
-
-
-@register.filter
-def commitment_heading(commitment):
-    return renderers.commitment_heading(commitment)
-
-
-@register.filter
-def commitment_made(commitment):
-    return renderers.commitment_made(commitment)
-
-
-@register.filter
-def commitment_answer(commitment):
-    return renderers.commitment_answer(commitment)
+# The phrases the Word and Markdown renderers use, as filters, so every format says the same.
+for _name in (
+    "paragraphs",
+    "status_line",
+    "quiet_line",
+    "commitment_heading",
+    "commitment_made",
+    "commitment_answer",
+):
+    register.filter(_name, getattr(renderers, _name))
 
 
 @register.simple_tag
