@@ -29,9 +29,10 @@ def test_a_wrong_password_shows_an_error_and_stays_on_the_login_page(page, live_
     page.goto(live_server.url + "/accounts/login/")
     page.fill("#id_username", "alice")
     page.fill("#id_password", "wrong")
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     assert "/accounts/login/" in page.url
-    assert page.locator("[role=alert]").is_visible()
+    page.locator("[role=alert]").wait_for(state="visible")  # the answer, with its error
 
 
 def test_the_list_filters_and_searches_through_the_url(page, live_server, programme):
