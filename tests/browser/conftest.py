@@ -73,8 +73,8 @@ def log_in(page, live_server, username, next_path="/"):
     page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
     page.fill("#id_username", username)
     page.fill("#id_password", "pw-" + username)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
 
 
 def axe_violations(page):

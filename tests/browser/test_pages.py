@@ -64,7 +64,8 @@ def test_a_contributor_logs_progress_on_a_measure_of_its_organisation(page, live
     page.click("#measure-actions a[href$='/progress/']")
     page.fill("#id_text", "De eerste verbindingsofficier is in Bangkok gestart.")
     page.select_option("#id_status", MeasureStatus.IN_PROGRESS)
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     assert page.url == live_server.url + measure.get_absolute_url()
     assert page.locator("[role=status]").first.is_visible()
     assert "Bangkok" in page.locator("#timeline").inner_text()
@@ -77,8 +78,8 @@ def test_a_contributor_logs_progress_on_a_measure_of_its_organisation(page, live
 def test_the_language_switch_shows_the_pages_in_english(page, live_server, programme):
     log_in(page, live_server, "alice")
     assert page.locator("html").get_attribute("lang") == "nl"
-    page.click("button[name=language][value=en]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=language][value=en]")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Measures by status").is_visible()
     page.goto(live_server.url + programme[0].get_absolute_url())
