@@ -6,7 +6,6 @@ import re
 import zipfile
 
 import pytest
-from django.template.loader import render_to_string
 from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
@@ -15,6 +14,7 @@ from pypdf import PdfReader
 
 from measures.models import ProgressUpdate
 from measures.renderers.docx import render_docx
+from measures.renderers.html import render_letter_html
 from measures.renderers.markdown import escape, render_markdown
 from measures.renderers.pdf import STATIC_PREFIX, StaticOnlyFetcher, render_pdf
 from measures.summaries import build_summary
@@ -318,9 +318,7 @@ def test_markdown_escape_neutralises_line_starts():
 
 
 def render_body(summary):
-    return render_to_string(
-        "measures/_summary_body.html", {"summary": summary, "top": 2, "h2": 3, "h3": 4, "h4": 5}
-    )
+    return render_letter_html(summary, top=2)
 
 
 def test_html_has_the_letter_structure(summary):

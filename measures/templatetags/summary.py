@@ -1,33 +1,19 @@
-"""Filters that give the letter's fixed Dutch phrases to the HTML and PDF templates."""
+"""The letter's HTML for the page, a letter's page and the PDF (see renderers/html.py)."""
 
 from django import template
 
 from .. import renderers
+from ..renderers.html import render_letter_html
 
 register = template.Library()
 
 
-# The phrases the Word and Markdown renderers use, as filters, so every format says the same.
-for _name in (
-    "paragraphs",
-    "status_line",
-    "quiet_line",
-    "commitment_heading",
-    "commitment_made",
-    "commitment_answer",
-):
-    register.filter(_name, getattr(renderers, _name))
+@register.simple_tag
+def letter_html(summary, top=2):
+    """Render the letter with its title as an <h`top`> heading."""
+    return render_letter_html(summary, top=int(top))
 
 
 @register.simple_tag
-def letter_parts(summary):
-    """Return the title, place and date, opening (text, note) and closing lines of the letter."""
-    text, note = renderers.opening(summary)
-    return {
-        "title": renderers.letter_title(summary),
-        "place_and_date": renderers.place_and_date(summary),
-        "opening": text,
-        "opening_note": note,
-        "closing": renderers.closing(summary),
-        "figure_headers": renderers.FIGURE_HEADERS,
-    }
+def letter_title(summary):
+    return renderers.letter_title(summary)
