@@ -27,7 +27,6 @@ from .models import (
     Commitment,
     CommitmentKind,
     CommitmentStatus,
-    Indicator,
     IndicatorUnit,
     IndicatorValue,
     LetterKind,
@@ -350,8 +349,9 @@ class Summary:
 
 
 def _latest_rows(history_queryset, moment, *fields):
-    """Return {object id: values of its latest row at `moment`} (one query, see latest_records)."""
-    rows = latest_records(history_queryset, moment).values("id", *fields)
+    """Return {object id: values of its latest row at `moment`} (one query, see latest_records;
+    unordered: the caller sorts what it shows)."""
+    rows = latest_records(history_queryset, moment).order_by().values("id", *fields)
     return {row["id"]: row for row in rows}
 
 
@@ -423,7 +423,8 @@ def build_summary(
     `include_internal`; confidential ones then only for a `user` who may see them."""
     if start > end:
         raise ValueError("The period must end after it starts.")
-    as_of = as_of or end_of_day(end)
+    end_moment = end_of_day(end)
+    as_of = as_of or end_moment
     start_moment = start_of_day(start)
     if isinstance(theme, str):
         theme = Theme.objects.get(code=theme)
@@ -473,6 +474,7 @@ def build_summary(
     at_end = {
         row["id"]: row
         for row in latest_records(measure_history, as_of)
+        .order_by()
         .annotate(
             first_seen=Subquery(first_version),
             status_at_start=_status_before(start_moment),
@@ -514,11 +516,11 @@ def build_summary(
             continue
         if organisation_id and row["owner_id"] != organisation_id:
             continue
-        if first_seen[pk] > end_of_day(end):
+        if first_seen[pk] > end_moment:
             continue
         selected[pk] = row
 
-    # Queries: the names of themes, action lines (with their plans) and owners.
+    # Queries: the names of themes and action lines (with their plans).
     themes = {t.pk: t for t in Theme.objects.all()}
     lines = {
         line.pk: line
@@ -526,10 +528,8 @@ def build_summary(
             pk__in={r["action_line_id"] for r in selected.values() if r["action_line_id"]}
         )
     }
-    owners = {
-        o.pk: o
-        for o in Organisation.objects.filter(pk__in={r["owner_id"] for r in selected.values()})
-    }
+    # Query: every organisation's short name (owners and authors; a short table).
+    organisations = {o.pk: o.short_name for o in Organisation.objects.all()}
 
     entries = {}
     for pk, row in selected.items():
@@ -540,7 +540,7 @@ def build_summary(
             code=row["code"],
             title=row["title"],
             description=row["description"],
-            owner=owners[row["owner_id"]].short_name if row["owner_id"] in owners else "",
+            owner=organisations.get(row["owner_id"], ""),
             theme_id=row["theme_id"],
             plan_id=row["plan_id"],
             action_line_id=row["action_line_id"],
@@ -549,7 +549,7 @@ def build_summary(
             status_end=status_end,
             due_date=row["due_date"],
             completed_date=row["completed_date"],
-            is_new=start_moment <= first_seen[pk] <= end_of_day(end),
+            is_new=start_moment <= first_seen[pk] <= end_moment,
             is_completed=status_end == MeasureStatus.COMPLETED
             and status_start != MeasureStatus.COMPLETED,
             is_delayed=status_end == MeasureStatus.DELAYED,
@@ -582,12 +582,6 @@ def build_summary(
         "visibility",
         "author_organisation_id",
     )
-    update_orgs = {
-        o.pk: o.short_name
-        for o in Organisation.objects.filter(
-            pk__in={r["author_organisation_id"] for r in update_rows.values()} - {None}
-        )
-    }
     new_updates = []
     for row in sorted(update_rows.values(), key=lambda r: (r["date"], r["id"])):
         entry = entries.get(row["measure_id"])
@@ -612,7 +606,7 @@ def build_summary(
             text=row["text"],
             next_steps=row["next_steps"],
             status=row["status"],
-            organisation=update_orgs.get(row["author_organisation_id"], ""),
+            organisation=organisations.get(row["author_organisation_id"], ""),
             visibility=row["visibility"],
         )
         if previous is not None and row["date"] > previous.date and row["date"] <= end:
@@ -727,14 +721,12 @@ def build_summary(
 
 
 def _figures(theme_ids, start, end, as_of):
-    """Return {theme id: [FigureTable]} for the yearly totals around the period (2 queries)."""
+    """Return {theme id: [FigureTable]} for the yearly totals around the period (1 query: the
+    values as of `as_of`, each with its indicator as it is now)."""
     first_year = start.year - FIGURE_YEARS_BEFORE
-    indicators = list(Indicator.objects.filter(theme_id__in=theme_ids).order_by("order", "name"))
-    if not indicators:
-        return {}
     values = _latest_rows(
         IndicatorValue.history.filter(
-            indicator_id__in=[i.pk for i in indicators],
+            indicator__theme_id__in=theme_ids,
             quarter=0,
             breakdown="",
             year__gte=first_year - 1,
@@ -746,17 +738,26 @@ def _figures(theme_ids, start, end, as_of):
         "target",
         "realised",
         "source",
+        "indicator__name",
+        "indicator__unit",
+        "indicator__theme_id",
+        "indicator__default_source",
+        "indicator__order",
     )
     by_indicator = {}
     for row in values.values():
         by_indicator.setdefault(row["indicator_id"], {})[row["year"]] = row
+    # Each row carries its indicator's fields; the first row of each indicator stands for it.
+    indicators = sorted(
+        (next(iter(years.values())) for years in by_indicator.values()),
+        key=lambda row: (row["indicator__order"], row["indicator__name"], row["indicator_id"]),
+    )
     result = {}
     for indicator in indicators:
-        years = by_indicator.get(indicator.pk)
-        if not years:
-            continue
+        years = by_indicator[indicator["indicator_id"]]
+        unit = indicator["indicator__unit"]
         rows = []
-        source = indicator.default_source
+        source = indicator["indicator__default_source"]
         for year in sorted(years):
             if year < first_year:
                 continue
@@ -768,17 +769,17 @@ def _figures(theme_ids, start, end, as_of):
                     year=year,
                     target=row["target"],
                     realised=row["realised"],
-                    unit=indicator.unit,
+                    unit=unit,
                     previous_realised=previous["realised"] if previous else None,
                 )
             )
         if rows:
-            result.setdefault(indicator.theme_id, []).append(
+            result.setdefault(indicator["indicator__theme_id"], []).append(
                 FigureTable(
                     number=0,
-                    indicator_id=indicator.pk,
-                    title=indicator.name,
-                    unit=indicator.unit,
+                    indicator_id=indicator["indicator_id"],
+                    title=indicator["indicator__name"],
+                    unit=unit,
                     source=source,
                     rows=rows,
                 )
@@ -788,7 +789,7 @@ def _figures(theme_ids, start, end, as_of):
 
 def _commitments(this_letter, start, end, as_of, measure_ids, notes, filtered):
     """Return (commitments due or answered in the period, those due by its end and unanswered),
-    as they stood at `as_of` (3 queries)."""
+    as they stood at `as_of`, with the letters that answered them (1 query; 2 when `filtered`)."""
     rows = _latest_rows(
         Commitment.history.all(),
         as_of,
@@ -806,6 +807,9 @@ def _commitments(this_letter, start, end, as_of, measure_ids, notes, filtered):
         "fulfilled_by_id",
         "fulfilment_note",
         "kamerstuk",
+        "fulfilled_by__title",
+        "fulfilled_by__date",
+        "fulfilled_by__kamerstuk",
     )
     if filtered:
         linked = set(
@@ -814,12 +818,6 @@ def _commitments(this_letter, start, end, as_of, measure_ids, notes, filtered):
             ).values_list("commitment_id", flat=True)
         )
         rows = {pk: row for pk, row in rows.items() if pk in linked}
-    letters = {
-        letter.pk: letter
-        for letter in ProgressLetter.objects.filter(
-            pk__in={r["fulfilled_by_id"] for r in rows.values()} - {None}
-        )
-    }
     shown, unanswered = [], []
     ordered = sorted(
         rows.values(),
@@ -842,7 +840,14 @@ def _commitments(this_letter, start, end, as_of, measure_ids, notes, filtered):
             outcome = OUTCOME_LATE
         else:
             outcome = OUTCOME_FULFILLED
-        letter = letters.get(row["fulfilled_by_id"])
+        letter = None
+        if row["fulfilled_by__date"] is not None:  # the letter, joined: it may have been deleted
+            letter = LetterRef(
+                row["fulfilled_by_id"],
+                row["fulfilled_by__title"],
+                row["fulfilled_by__date"],
+                row["fulfilled_by__kamerstuk"],
+            )
         entry = CommitmentEntry(
             id=row["id"],
             kind=row["kind"],
@@ -857,9 +862,7 @@ def _commitments(this_letter, start, end, as_of, measure_ids, notes, filtered):
             status=row["status"],
             outcome=outcome,
             fulfilled_on=row["fulfilled_on"] if answered else None,
-            fulfilled_by=LetterRef(letter.pk, letter.title, letter.date, letter.kamerstuk)
-            if letter and answered
-            else None,
+            fulfilled_by=letter if answered else None,
             fulfilment_note=row["fulfilment_note"] if answered else "",
             note=notes.cite(row["kamerstuk"]),
             in_this_letter=bool(

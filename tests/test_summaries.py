@@ -284,10 +284,10 @@ def test_the_builder_needs_the_same_number_of_queries_for_3_and_30_measures(
 ):
     assert measures_with_progress(count) == count
     # 1 previous letter, 2 latest measure versions at as_of (status at start and at the letter,
-    # first version as subqueries), 3 themes, 4 action lines, 5 owners, 6 latest progress updates
-    # dated in the period, 7 update organisations, 8 indicators, 9 latest indicator values,
-    # 10 latest commitments, 11 letters that answered commitments
-    with django_assert_num_queries(11):
+    # first version as subqueries), 3 themes, 4 action lines, 5 organisations (owners and
+    # authors), 6 latest progress updates dated in the period, 7 latest indicator values with
+    # their indicators, 8 latest commitments with the letters that answered them
+    with django_assert_num_queries(8):
         summary = build_summary(START, END)
     assert len(summary.measures) == count
     assert all(len(m.updates) == 1 for m in summary.measures)

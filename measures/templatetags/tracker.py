@@ -23,3 +23,16 @@ def percent_nl(value, decimals=1):
 @register.filter
 def euro_nl(value):
     return formatting.euro_nl(value)
+
+
+# The longest list a page prints in full before it says how many more there are.
+SHORTLIST_LENGTH = 20
+
+
+@register.filter
+def shortlist(items, length=SHORTLIST_LENGTH):
+    """Return {"shown": the first `length` items, "more": how many are left out}: an overview of
+    10,000 measures names a few and counts the rest rather than printing every one."""
+    items = list(items)
+    length = int(length)
+    return {"shown": items[:length], "more": max(0, len(items) - length)}

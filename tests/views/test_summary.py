@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.models import Measure, MeasureStatus
+from measures.models import Commitment, Indicator, IndicatorValue, Measure, MeasureStatus
 from tests import summary_data
-from tests.summary_data import END, START, at, make_measure, make_update
+from tests.summary_data import END, START, at, make_measure, make_update, save_at
 
 kp, letters, letter_data = summary_data.kp, summary_data.letters, summary_data.letter_data
 
@@ -135,14 +135,27 @@ def test_download_links_keep_the_period_and_filters(client, alice, letter_data, 
 
 
 @pytest.fixture
-def many_measures(plan, prevention, kst, police):
+def many_measures(plan, prevention, kst, police, letters):
+    """Measures with progress by an author organisation, an indicator with a value and a
+    commitment answered by a letter: every kind of row the summary reads."""
+    indicator = Indicator.objects.create(name="Meldingen", theme=kst)
+    save_at(IndicatorValue(indicator=indicator, year=2014, target=10, realised=12), at(START))
+    commitment = save_at(Commitment(title="Toezegging", text="Iets", due_date=END), at(START))
+    commitment.fulfil(by=None, letter=letters["letter"], history_date=at(END, 9))
+
     def make(count):
         for i in range(count):
             measure = make_measure(
                 plan, prevention, kst, police, f"Maatregel {i}", at(START, 8, i % 60),
                 status=MeasureStatus.IN_PROGRESS,
             )  # fmt: skip
-            make_update(measure, datetime.date(2015, 1, 1 + i % 28), f"Voortgang {i}", minute=i)
+            make_update(
+                measure,
+                datetime.date(2015, 1, 1 + i % 28),
+                f"Voortgang {i}",
+                minute=i,
+                author_organisation=police,
+            )
         return Measure.objects.count()
 
     return make
@@ -157,9 +170,26 @@ def test_the_page_needs_the_same_number_of_queries_for_3_and_30_measures(
     # 1 session, 2 user, 3 groups (is_coordinator), 4 last sent letter (default period),
     # 5-7 theme, plan and organisation choices of the form,
     # builder: 8 previous letter, 9 measure history (visible_to: a coordinator sees all),
-    # 10 themes, 11 action lines, 12 owners, 13 update history, 14 indicators,
-    # 15 commitment history
+    # 10 themes, 11 action lines, 12 organisations, 13 update history, 14 indicator values
+    # with their indicators, 15 commitment history with the letters that answered them
     with django_assert_num_queries(15):
         response = client.get(URL, PERIOD)
     assert response.status_code == 200
+    summary = response.context["summary"]
+    assert len(summary.figure_tables) == 1
+    assert summary.commitments[0].fulfilled_by is not None
+    assert {m.updates[0].organisation for m in summary.measures} == {"Politie"}
     assert len(response.context["summary"].measures) == count
+
+
+def test_long_overview_lists_name_the_first_twenty_and_count_the_rest(client, alice, many_measures):
+    many_measures(30)
+    client.force_login(alice)
+    response = client.get(URL, PERIOD)
+
+    overview = response.content.decode().split('id="changes-heading"')[0]
+    new_measures = overview.split("Nieuwe maatregelen (30)")[1].split("</ul>")[0]
+    assert new_measures.count("<li>") == 20
+    assert "… en nog 10" in new_measures
+    # The draft itself names every measure.
+    assert all(f"Maatregel {i}<" in response.content.decode() for i in range(30))
