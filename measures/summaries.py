@@ -5,12 +5,13 @@ The progress summary: the draft of the next progress letter, built from the data
 letter's date) from the history tables and returns plain dataclasses; the renderers in
 `measures/renderers/` only format them. Nothing here renders, nothing there queries.
 
-History is read in one query per model with `asof.latest_records`: only the latest historical row
-per object at the moment asked for, chosen in SQL by (history_date, history_id). That avoids one
-query per measure, reading every old version, and the duplicates `as_of()` returns when two
-records share a timestamp. The states of a measure at the start of the period and at the previous
-letter are subqueries of the same query; progress updates are read only when dated in the period
-(or since the previous letter, for the changes).
+Each model is read in one query (`state_at`): for a moment in the past the latest historical row
+per object then, chosen in SQL by (history_date, history_id) with `asof.latest_records`; for a
+moment from now on the live table, which holds the same rows. That avoids one query per measure,
+reading every old version, and the duplicates `as_of()` returns when two records share a
+timestamp. The states of a measure at the start of the period and at the previous letter are
+subqueries of the same query; progress updates are read only when dated in the period (or since
+the previous letter, for the changes).
 """
 
 import datetime
@@ -110,7 +111,6 @@ class MeasureEntry:
     id: int
     code: str
     title: str
-    description: str
     owner: str
     theme_id: int
     plan_id: int
@@ -348,10 +348,26 @@ class Summary:
 # --- Reading history ---------------------------------------------------------------------------
 
 
-def _latest_rows(history_queryset, moment, *fields):
-    """Return {object id: values of its latest row at `moment`} (one query, see latest_records;
-    unordered: the caller sorts what it shows)."""
-    rows = latest_records(history_queryset, moment).order_by().values("id", *fields)
+def state_at(model, moment):
+    """Return `model`'s objects as they stood at `moment`, unordered, as a queryset to filter
+    and read `.values()` from (`id` is the object's id either way).
+
+    A moment in the past reads the history: the latest record of each object then
+    (`latest_records`). A moment from now on reads the live table instead: every write stores
+    its history record as it happens, dated now, so the latest records at such a moment are the
+    live rows (deleted objects gone from both), and the live table answers without a
+    correlated subquery per object: the default summary, up to today, reads 40,000 progress
+    updates at 10,000 measures.
+    """
+    if moment >= timezone.now():
+        return model._default_manager.order_by()
+    return latest_records(model.history.all(), moment).order_by()
+
+
+def _rows_at(model, moment, filters, *fields):
+    """Return {object id: values} of `model`'s objects matching `filters` as they stood at
+    `moment` (one query; unordered: the caller sorts what it shows)."""
+    rows = state_at(model, moment).filter(filters).values("id", *fields)
     return {row["id"]: row for row in rows}
 
 
@@ -461,11 +477,9 @@ def build_summary(
 
     # Query: the latest version of every measure at as_of, with the date it first appeared and
     # its status at the start of the period and at the previous letter (subqueries).
-    measure_history = Measure.history.all()
+    measures_then = state_at(Measure, as_of)
     if user is not None:
-        measure_history = measure_history.filter(
-            id__in=Measure.objects.visible_to(user).values("pk")
-        )
+        measures_then = measures_then.filter(id__in=Measure.objects.visible_to(user).values("pk"))
     first_version = (
         Measure.history.filter(id=OuterRef("id"))
         .order_by("history_date", "history_id")
@@ -473,18 +487,14 @@ def build_summary(
     )
     at_end = {
         row["id"]: row
-        for row in latest_records(measure_history, as_of)
-        .order_by()
-        .annotate(
+        for row in measures_then.annotate(
             first_seen=Subquery(first_version),
             status_at_start=_status_before(start_moment),
             status_at_letter=_status_before(changes_moment),
-        )
-        .values(
+        ).values(
             "id",
             "code",
             "title",
-            "description",
             "owner_id",
             "theme_id",
             "plan_id",
@@ -532,6 +542,7 @@ def build_summary(
     organisations = {o.pk: o.short_name for o in Organisation.objects.all()}
 
     entries = {}
+    closed = MeasureStatus.closed()
     for pk, row in selected.items():
         status_start = row["status_at_start"]
         status_end = row["status"]
@@ -539,7 +550,6 @@ def build_summary(
             id=pk,
             code=row["code"],
             title=row["title"],
-            description=row["description"],
             owner=organisations.get(row["owner_id"], ""),
             theme_id=row["theme_id"],
             plan_id=row["plan_id"],
@@ -553,11 +563,7 @@ def build_summary(
             is_completed=status_end == MeasureStatus.COMPLETED
             and status_start != MeasureStatus.COMPLETED,
             is_delayed=status_end == MeasureStatus.DELAYED,
-            is_overdue=bool(
-                row["due_date"]
-                and row["due_date"] < end
-                and status_end not in MeasureStatus.closed()
-            ),
+            is_overdue=bool(row["due_date"] and row["due_date"] < end and status_end not in closed),
         )
 
     # Query: the progress updates as they stood at as_of, dated in the period (or after the
@@ -567,11 +573,10 @@ def build_summary(
         first_day = min(start, previous.date + datetime.timedelta(days=1))
     # Before the period only approved updates that may be shown count (for the changes).
     in_changes = Q(state=UpdateState.APPROVED, visibility__in=allowed)
-    update_rows = _latest_rows(
-        ProgressUpdate.history.filter(date__gte=first_day, date__lte=end).filter(
-            Q(date__gte=start) | in_changes
-        ),
+    update_rows = _rows_at(
+        ProgressUpdate,
         as_of,
+        Q(date__gte=first_day, date__lte=end) & (Q(date__gte=start) | in_changes),
         "measure_id",
         "date",
         "text",
@@ -724,15 +729,16 @@ def _figures(theme_ids, start, end, as_of):
     """Return {theme id: [FigureTable]} for the yearly totals around the period (1 query: the
     values as of `as_of`, each with its indicator as it is now)."""
     first_year = start.year - FIGURE_YEARS_BEFORE
-    values = _latest_rows(
-        IndicatorValue.history.filter(
+    values = _rows_at(
+        IndicatorValue,
+        as_of,
+        Q(
             indicator__theme_id__in=theme_ids,
             quarter=0,
             breakdown="",
             year__gte=first_year - 1,
             year__lte=end.year,
         ),
-        as_of,
         "indicator_id",
         "year",
         "target",
@@ -790,9 +796,10 @@ def _figures(theme_ids, start, end, as_of):
 def _commitments(this_letter, start, end, as_of, measure_ids, notes, filtered):
     """Return (commitments due or answered in the period, those due by its end and unanswered),
     as they stood at `as_of`, with the letters that answered them (1 query; 2 when `filtered`)."""
-    rows = _latest_rows(
-        Commitment.history.all(),
+    rows = _rows_at(
+        Commitment,
         as_of,
+        Q(),
         "kind",
         "number",
         "title",

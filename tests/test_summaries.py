@@ -4,6 +4,9 @@ import dataclasses
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from measures.models import (
     Commitment,
@@ -227,6 +230,26 @@ def test_a_letter_rebuilt_after_later_edits_gives_the_same_summary(letter_data):
     now = build_summary(START, END, letter=letter, as_of=at(datetime.date(2015, 8, 1)))
     assert "Handboek kindersekstoerisme (herzien)" in titles(now)
     assert "Later ingevoerd." in update_texts(now)
+
+
+def test_from_now_on_the_live_tables_give_the_summary_the_history_gives_of_now(letter_data, alice):
+    """A summary up to today reads the live tables (`state_at`); the history read just before
+    must say the same, deletions, drafts, internal and confidential items included."""
+    ProgressUpdate.objects.get(text="De tweede FILO is in Bangkok gestart.").delete()
+    letter_data["toolkit"].delete()
+    options = {"include_internal": True, "user": alice, "letter": letter_data["letter"]}
+    written = timezone.now()
+
+    with CaptureQueriesContext(connection) as live_queries:
+        live = build_summary(START, END, as_of=written + datetime.timedelta(days=1), **options)
+    with CaptureQueriesContext(connection) as history_queries:
+        past = build_summary(START, END, as_of=written, **options)
+
+    assert "historicalprogressupdate" not in " ".join(q["sql"] for q in live_queries)
+    assert "historicalprogressupdate" in " ".join(q["sql"] for q in history_queries)
+    assert dataclasses.replace(live, as_of=None) == dataclasses.replace(past, as_of=None)
+    assert live.measures and live.commitments and live.figure_tables
+    assert not any(m.title.startswith("Toolkit") for m in live.measures)
 
 
 def test_two_history_records_with_one_timestamp_give_one_measure(letter_data):

@@ -22,7 +22,11 @@ def clean(text):
 
 def paragraphs(text):
     """Split user text into paragraphs on blank lines, joining the lines inside each."""
-    blocks = re.split(r"\n\s*\n", clean(text).replace("\r\n", "\n").strip())
+    text = clean(text)
+    if len(text.splitlines()) <= 1:  # one line, as most progress texts are: the same, sooner
+        text = text.strip()
+        return [text] if text else []
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
     return [" ".join(line.strip() for line in block.splitlines()) for block in blocks if block]
 
 
