@@ -61,12 +61,21 @@ def indicator_chart_svg(indicator, values, *, element_id=None):
     values = chart_values(values)
     prefix = element_id or f"chart-{indicator.pk}"
     title = _("%(name)s: realised against target") % {"name": indicator.name}
+    has_target = any(value.target is not None for value in values)
     if values:
         first, last = values[0].period_label, values[-1].period_label
-        description = _(
-            "Line chart of %(count)d periods from %(first)s to %(last)s. The solid line with dots "
-            "is the realised figure, the dashed line the target. The table below gives the figures."
-        ) % {"count": len(values), "first": first, "last": last}
+        if has_target:
+            description = _(
+                "Line chart of %(count)d periods from %(first)s to %(last)s. The solid line with "
+                "dots is the realised figure, the dashed line the target. The table below gives "
+                "the figures."
+            )
+        else:
+            description = _(
+                "Line chart of %(count)d periods from %(first)s to %(last)s. The solid line with "
+                "dots is the realised figure; no target was set. The table below gives the figures."
+            )
+        description %= {"count": len(values), "first": first, "last": last}
     else:
         description = _("No figures have been recorded yet.")
 
@@ -154,19 +163,23 @@ def indicator_chart_svg(indicator, values, *, element_id=None):
     series("target", TARGET_COLOUR, dashed=True)
     series("realised", REALISED_COLOUR, dashed=False)
 
-    # Legend: a dashed line with a square for the target, a solid line with a dot for realised.
+    # Legend: a solid line with a dot for realised, a dashed line with a square for the target
+    # (only when there is one).
     legend_y = 18
     parts.append(
         f'<line x1="{MARGIN_LEFT}" y1="{legend_y}" x2="{MARGIN_LEFT + 28}" y2="{legend_y}" '
         f'stroke="{REALISED_COLOUR}" stroke-width="2.5"/>'
         f'<circle cx="{MARGIN_LEFT + 14}" cy="{legend_y}" r="4.5" fill="{REALISED_COLOUR}"/>'
         f'<text x="{MARGIN_LEFT + 36}" y="{legend_y + 4}">{escape(_("Realised"))}</text>'
-        f'<line x1="{MARGIN_LEFT + 150}" y1="{legend_y}" x2="{MARGIN_LEFT + 178}" y2="{legend_y}" '
-        f'stroke="{TARGET_COLOUR}" stroke-width="2.5" stroke-dasharray="6 4"/>'
-        f'<rect x="{MARGIN_LEFT + 160}" y="{legend_y - 4}" width="8" height="8" fill="#ffffff" '
-        f'stroke="{TARGET_COLOUR}" stroke-width="2"/>'
-        f'<text x="{MARGIN_LEFT + 186}" y="{legend_y + 4}">{escape(_("Target"))}</text>'
     )
+    if has_target:
+        parts.append(
+            f'<line x1="{MARGIN_LEFT + 150}" y1="{legend_y}" x2="{MARGIN_LEFT + 178}" '
+            f'y2="{legend_y}" stroke="{TARGET_COLOUR}" stroke-width="2.5" stroke-dasharray="6 4"/>'
+            f'<rect x="{MARGIN_LEFT + 160}" y="{legend_y - 4}" width="8" height="8" '
+            f'fill="#ffffff" stroke="{TARGET_COLOUR}" stroke-width="2"/>'
+            f'<text x="{MARGIN_LEFT + 186}" y="{legend_y + 4}">{escape(_("Target"))}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 

@@ -49,6 +49,18 @@ def test_it_is_labelled_for_assistive_technology(indicator):
     assert "2 periods from 2014 to 2015" in svg.find(f"{SVG}desc").text
 
 
+def test_without_a_target_the_legend_and_description_name_only_the_realised_figure(kst):
+    indicator = interventions(kst)
+    value(indicator, 2014, None, 560)
+    value(indicator, 2015, None, 842)
+    with translation.override("en"):
+        svg = ET.fromstring(indicator_chart_svg(indicator, indicator.values.all()))
+    labels = [text.text for text in svg.iter(f"{SVG}text")]
+    assert "Realised" in labels and "Target" not in labels
+    assert "no target was set" in svg.find(f"{SVG}desc").text
+    assert points(svg, "target") == []
+
+
 def test_it_escapes_names_and_draws_an_empty_chart(kst):
     indicator = interventions(kst)
     indicator.name = "Meldingen <EOKM> & partners"
