@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActionLine, Measure, MeasureStatus, Organisation, Plan, ProgressLetter, Theme
+from .widgets import QuickSelect
 
 
 class MeasureOrderingFilter(django_filters.OrderingFilter):
@@ -55,18 +56,22 @@ class MeasureFilter(django_filters.FilterSet):
         label=_("Status"), choices=MeasureStatus.choices[1:], empty_label=_("All statuses")
     )
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=Organisation.objects.all(), empty_label=_("All owners")
+        label=_("Owner"),
+        queryset=Organisation.objects.all(),
+        empty_label=_("All owners"),
+        widget=QuickSelect,
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), queryset=Theme.objects.all(), empty_label=_("All themes")
     )
     plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), queryset=Plan.objects.all(), empty_label=_("All plans")
+        label=_("Plan"), queryset=Plan.objects.all(), empty_label=_("All plans"), widget=QuickSelect
     )
     action_line = django_filters.ModelChoiceFilter(
         label=_("Action line"),
         queryset=ActionLine.objects.select_related("plan"),
         empty_label=_("All action lines"),
+        widget=QuickSelect,
     )
     overdue = django_filters.TypedChoiceFilter(
         label=_("Overdue"),
