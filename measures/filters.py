@@ -1,5 +1,8 @@
 """The one FilterSet of the measure list; every custom filter delegates to MeasureQuerySet."""
 
+from itertools import groupby
+from operator import attrgetter
+
 import django_filters
 from django import forms
 from django.db.models import F, Q
@@ -32,6 +35,25 @@ class MeasureOrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "title", "pk") if value else qs
+
+
+class ActionLineChoices(django_filters.fields.ModelChoiceIterator):
+    """Action lines grouped under their plan (one <optgroup> each): most plans have their own
+    "Preventie", so the names alone do not tell them apart."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for plan, lines in groupby(self.queryset, key=attrgetter("plan")):
+            yield (str(plan), [self.choice(line) for line in lines])
+
+
+class ActionLineChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = ActionLineChoices
+
+
+class ActionLineFilter(django_filters.ModelChoiceFilter):
+    field_class = ActionLineChoiceField
 
 
 YES_NO = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
@@ -67,9 +89,11 @@ class MeasureFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
         label=_("Plan"), queryset=Plan.objects.all(), empty_label=_("All plans"), widget=QuickSelect
     )
-    action_line = django_filters.ModelChoiceFilter(
+    action_line = ActionLineFilter(
         label=_("Action line"),
-        queryset=ActionLine.objects.select_related("plan"),
+        queryset=ActionLine.objects.select_related("plan").order_by(
+            "plan__start", "plan__title", "plan", "order"
+        ),
         empty_label=_("All action lines"),
         widget=QuickSelect,
     )
