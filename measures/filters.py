@@ -38,8 +38,8 @@ class MeasureOrderingFilter(django_filters.OrderingFilter):
 
 
 class ActionLineChoices(django_filters.fields.ModelChoiceIterator):
-    """Action lines grouped under their plan (one <optgroup> each): most plans have their own
-    "Preventie", so the names alone do not tell them apart."""
+    """Action lines grouped under their plan (one <optgroup> each): plans have action lines of
+    the same name (prevention, say), so the names alone do not tell them apart."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
