@@ -1,5 +1,8 @@
 """The one FilterSet of the measure list; every custom filter delegates to MeasureQuerySet."""
 
+from itertools import groupby
+from operator import attrgetter
+
 import django_filters
 from django import forms
 from django.db.models import F, Q
@@ -7,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActionLine, Measure, MeasureStatus, Organisation, Plan, ProgressLetter, Theme
+from .widgets import QuickSelect
 
 
 class MeasureOrderingFilter(django_filters.OrderingFilter):
@@ -33,6 +37,25 @@ class MeasureOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "title", "pk") if value else qs
 
 
+class ActionLineChoices(django_filters.fields.ModelChoiceIterator):
+    """Action lines grouped under their plan (one <optgroup> each): plans have action lines of
+    the same name (prevention, say), so the names alone do not tell them apart."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for plan, lines in groupby(self.queryset, key=attrgetter("plan")):
+            yield (str(plan), [self.choice(line) for line in lines])
+
+
+class ActionLineChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = ActionLineChoices
+
+
+class ActionLineFilter(django_filters.ModelChoiceFilter):
+    field_class = ActionLineChoiceField
+
+
 YES_NO = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
 
 
@@ -55,18 +78,24 @@ class MeasureFilter(django_filters.FilterSet):
         label=_("Status"), choices=MeasureStatus.choices[1:], empty_label=_("All statuses")
     )
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=Organisation.objects.all(), empty_label=_("All owners")
+        label=_("Owner"),
+        queryset=Organisation.objects.all(),
+        empty_label=_("All owners"),
+        widget=QuickSelect,
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), queryset=Theme.objects.all(), empty_label=_("All themes")
     )
     plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), queryset=Plan.objects.all(), empty_label=_("All plans")
+        label=_("Plan"), queryset=Plan.objects.all(), empty_label=_("All plans"), widget=QuickSelect
     )
-    action_line = django_filters.ModelChoiceFilter(
+    action_line = ActionLineFilter(
         label=_("Action line"),
-        queryset=ActionLine.objects.select_related("plan"),
+        queryset=ActionLine.objects.select_related("plan").order_by(
+            "plan__start", "plan__title", "plan", "order"
+        ),
         empty_label=_("All action lines"),
+        widget=QuickSelect,
     )
     overdue = django_filters.TypedChoiceFilter(
         label=_("Overdue"),

@@ -498,8 +498,17 @@ class MeasureQuerySet(models.QuerySet):
             updates = updates.filter(date__gt=date)
         return self.filter(~Exists(updates))
 
-    def status_counts(self):
-        """Return (theme, plan, action line, status, count) rows, one query, in display order."""
+    def status_counts(self, by_action_line=False):
+        """Return (plan, status, count) rows, one query, in display order; with
+        `by_action_line`, (theme, plan, action line, status, count) rows: a finer table that
+        grows with every action line and theme of every plan."""
+        if not by_action_line:
+            return (
+                self.order_by()
+                .values("plan__pk", "plan__title", "plan__short_title", "status")
+                .annotate(count=Count("pk"))
+                .order_by("plan__title", "plan__pk")
+            )
         return (
             self.order_by()
             .values(

@@ -27,20 +27,26 @@ def dashboard(request):
         as_of = read_as_of(request)
     except AsOfRefused as refused:
         return refused.response
+    by_action_line = request.GET.get("by") == "action_line"
     if as_of:
-        data = dashboard_as_of(request.user, as_of)
+        data = dashboard_as_of(request.user, as_of, by_action_line=by_action_line)
     else:
-        data = dashboard_data(request.user, timezone.localdate())
-    return render(request, "measures/dashboard.html", {**data, **as_of_control(request, as_of)})
+        data = dashboard_data(request.user, timezone.localdate(), by_action_line=by_action_line)
+    return render(
+        request,
+        "measures/dashboard.html",
+        {**data, "by_action_line": by_action_line, **as_of_control(request, as_of)},
+    )
 
 
-def dashboard_as_of(user, as_of):
+def dashboard_as_of(user, as_of, by_action_line=False):
     """Return what the dashboard showed at the end of `as_of`: the status table and the overdue
     measures as they stood then, in a fixed number of queries. Commitments and the latest changes
     are today's business and are left out."""
     records = measures_as_of(as_of.moment, user=user)
     overdue = records.exclude(status__in=MeasureStatus.closed()).filter(due_date__lt=as_of.day)
-    rows = status_table(MeasureQuerySet.status_counts(records), MeasureStatus.values)
+    counts = MeasureQuerySet.status_counts(records, by_action_line=by_action_line)
+    rows = status_table(counts, MeasureStatus.values)
     shown = _shown_statuses(rows)
     for row in rows:
         row["cells"] = [row["cells"][index] for index, _value, _label in shown]
@@ -65,14 +71,15 @@ def _shown_statuses(rows):
     ]
 
 
-def dashboard_data(user, today):
+def dashboard_data(user, today, by_action_line=False):
     """Return everything the dashboard shows, restricted to what `user` may read, in a fixed
-    number of queries."""
+    number of queries. The status table has a row per plan; `by_action_line` splits it per
+    theme and action line."""
     visible = Measure.objects.visible_to(user)
     last_letter = ProgressLetter.objects.last_sent()
     overdue = visible.overdue(today)
     stale = visible.open().without_progress_since(last_letter.date if last_letter else None)
-    rows = status_table(visible.status_counts(), MeasureStatus.values)
+    rows = status_table(visible.status_counts(by_action_line), MeasureStatus.values)
     shown = _shown_statuses(rows)
     for row in rows:
         row["cells"] = [row["cells"][index] for index, _value, _label in shown]
@@ -93,17 +100,17 @@ def dashboard_data(user, today):
 
 
 def status_table(counts, statuses):
-    """Return one row per theme, plan and action line with the number of measures per status,
-    from the rows of `MeasureQuerySet.status_counts`."""
+    """Return one row per plan (or per theme, plan and action line) with the number of
+    measures per status, from the rows of `MeasureQuerySet.status_counts`."""
     rows = {}
     for item in counts:
-        key = (item["theme__pk"], item["plan__pk"], item["action_line__pk"])
+        key = (item.get("theme__pk"), item["plan__pk"], item.get("action_line__pk"))
         row = rows.setdefault(
             key,
             {
-                "theme": item["theme__name"],
+                "theme": item.get("theme__name"),
                 "plan": item["plan__short_title"] or item["plan__title"],
-                "action_line": item["action_line__name"],
+                "action_line": item.get("action_line__name"),
                 "counts": dict.fromkeys(statuses, 0),
                 "total": 0,
             },

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from measures.models import Commitment, Measure, MeasureStatus
+from measures.models import ActionLine, Commitment, Measure, MeasureStatus, Theme
 
 from .english import english  # noqa: F401  (the client asks for English)
 
@@ -16,20 +16,55 @@ def test_it_redirects_an_anonymous_visitor_to_the_login_page(client):
     assert response.url.startswith(reverse("login"))
 
 
-def test_it_counts_measures_per_theme_and_action_line_by_status(client, vera, programme):
+def test_it_counts_measures_per_plan_by_status(client, vera, programme, plan, prosecution):
     programme(6)
+    Measure.objects.create(
+        plan=plan,
+        action_line=ActionLine.objects.create(plan=plan, name="Opsporing", order=2),
+        theme=Theme.objects.create(code="kp", name="Kinderpornografie", order=1),
+        owner=prosecution,
+        title="Andere actielijn, ander thema",
+        status=MeasureStatus.NOT_STARTED,
+    )
     client.force_login(vera)
     response = client.get(URL)
     assert response.status_code == 200
     [row] = response.context["status_rows"]
-    assert row["action_line"] == "Preventie"
-    # Measures 0 and 4 are confidential: Vera counts the other four.
-    assert row["total"] == 4
+    assert row["plan"] == plan.title
+    # Measures 0 and 4 are confidential: Vera counts the other four and the new one.
+    assert row["total"] == 5
     statuses = [value for value, _label in response.context["statuses"]]
     counts = dict(zip(statuses, row["cells"], strict=True))
     assert counts[MeasureStatus.IN_PROGRESS] == 3  # measures 1, 2, 5
     assert counts[MeasureStatus.DELAYED] == 1  # measure 3
+    assert counts[MeasureStatus.NOT_STARTED] == 1
     assert "" not in statuses  # no measure without status, so no "not stated" column
+    assert 'href="/?by=action_line"' in response.content.decode()
+
+
+def test_it_splits_the_counts_per_theme_and_action_line_on_request(
+    client, vera, programme, plan, prosecution
+):
+    programme(6)
+    Measure.objects.create(
+        plan=plan,
+        action_line=ActionLine.objects.create(plan=plan, name="Opsporing", order=2),
+        theme=Theme.objects.create(code="kp", name="Kinderpornografie", order=1),
+        owner=prosecution,
+        title="Andere actielijn, ander thema",
+        status=MeasureStatus.NOT_STARTED,
+    )
+    client.force_login(vera)
+    response = client.get(URL, {"by": "action_line"})
+    rows = [
+        (row["theme"], row["action_line"], row["total"]) for row in response.context["status_rows"]
+    ]
+    assert rows == [("Kinderpornografie", "Opsporing", 1), ("Kindersekstoerisme", "Preventie", 4)]
+    statuses = [value for value, _label in response.context["statuses"]]
+    counts = dict(zip(statuses, response.context["status_rows"][1]["cells"], strict=True))
+    assert counts[MeasureStatus.IN_PROGRESS] == 3
+    assert counts[MeasureStatus.DELAYED] == 1
+    assert 'id="status-by">Show per plan' in response.content.decode()
 
 
 def test_it_lists_overdue_open_measures_but_not_closed_ones(client, alice, measure, today):

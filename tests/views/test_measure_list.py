@@ -1,9 +1,10 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
-from measures.models import Measure, MeasureStatus
+from measures.models import ActionLine, Measure, MeasureStatus, Plan
 
 from .english import english  # noqa: F401  (the client asks for English)
 
@@ -71,6 +72,24 @@ def test_it_filters_by_status_owner_and_overdue_from_the_query_string(
 def test_it_filters_by_plan_and_theme(client, vera, three, plan, kst):
     client.force_login(vera)
     assert len(titles(client.get(URL, {"plan": plan.pk, "theme": kst.pk}))) == 3
+
+
+def test_the_action_line_filter_groups_the_lines_under_their_plan(
+    client, vera, plan, prevention, ministry
+):
+    other = Plan.objects.create(title="Actieplan zeden", owner=ministry)
+    other_prevention = ActionLine.objects.create(plan=other, name="Preventie", order=1)
+    client.force_login(vera)
+    response = client.get(URL, {"action_line": other_prevention.pk})
+    html = re.sub(r">\s+<", "><", response.content.decode())
+    assert (
+        f'<optgroup label="{plan.title}"><option value="{prevention.pk}">Preventie</option>'
+        "</optgroup>" in html
+    )
+    assert (
+        f'<optgroup label="Actieplan zeden"><option value="{other_prevention.pk}" selected>'
+        "Preventie</option></optgroup>" in html
+    )
 
 
 def test_it_searches_titles_descriptions_and_progress_texts(client, vera, three):
