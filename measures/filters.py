@@ -136,6 +136,10 @@ class MeasureFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.as_of = as_of
         self.not_applied = []
+        if as_of:  # the past is searched in the measures' own texts only (see filter_search)
+            self.filters["q"].extra["help_text"] = _(
+                "Searches titles and descriptions as they were then."
+            )
 
     def filter_search(self, queryset, name, value):
         if self.as_of:

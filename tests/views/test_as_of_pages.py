@@ -253,6 +253,16 @@ def test_the_list_filters_apply_to_the_measures_as_they_were(
     assert titles == (["Pilot samenwerking"] if found else [])
 
 
+def test_the_search_help_says_what_is_searched_then(client, alice, pilot, letter):
+    client.force_login(alice)
+    then = client.get(reverse("measures:list"), {"letter": letter.pk}).content.decode()
+    now = client.get(reverse("measures:list")).content.decode()
+
+    assert "Searches titles and descriptions as they were then." in then
+    assert "progress texts" not in then
+    assert "Searches titles, descriptions and progress texts." in now
+
+
 def test_a_filter_that_cannot_apply_then_is_named_on_the_page(client, alice, pilot, letter):
     client.force_login(alice)
     response = client.get(reverse("measures:list"), {"letter": letter.pk, "stale": "true"})
