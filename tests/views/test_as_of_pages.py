@@ -259,7 +259,7 @@ def test_the_search_help_says_what_is_searched_then(client, alice, pilot, letter
     now = client.get(reverse("measures:list")).content.decode()
 
     assert "Searches titles and descriptions as they were then." in then
-    assert "progress texts" not in then
+    assert "Searches titles, descriptions and progress texts." not in then
     assert "Searches titles, descriptions and progress texts." in now
 
 
