@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
 from measures.models import ProgressUpdate
-from measures.renderers.docx import render_docx
+from measures.renderers.docx import Blocks, render_docx
 from measures.renderers.html import render_letter_html
 from measures.renderers.markdown import escape, render_markdown
 from measures.renderers.pdf import STATIC_PREFIX, StaticOnlyFetcher, render_pdf
@@ -113,6 +113,8 @@ def test_word_puts_each_figure_tables_chart_under_it_with_alt_text(summary):
     root = etree.fromstring(document_xml.encode())
     wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
     descriptions = [pr.get("descr") for pr in root.iter(f"{{{wp}}}docPr")]
+    shape_ids = [pr.get("id") for pr in root.iter(f"{{{wp}}}docPr")]
+    assert len(set(shape_ids)) == len(shape_ids) == len(images)
     suspects = summary.figure_tables[0]
     assert descriptions[0] == (
         f"Grafiek bij tabel 1, {suspects.title}: gerealiseerd tegenover streven per jaar. "
@@ -124,6 +126,16 @@ def test_word_puts_each_figure_tables_chart_under_it_with_alt_text(summary):
     first_table = kinds.index(qn("w:tbl"))
     # table, its source line, then the paragraph with the picture
     assert "drawing" in etree.tostring(body[first_table + 2]).decode()
+    assert kinds[-1] == qn("w:sectPr")  # the section's properties stay last in the body
+
+
+def test_word_runs_write_tabs_and_line_breaks_as_python_docx_does():
+    document = Document()
+    blocks = Blocks(document)
+    for text in ["plain", " spaced ", "tab\there", "one\ntwo\r\nthree"]:
+        ours = blocks.paragraph().add_run(text)
+        theirs = document.add_paragraph().add_run(text)
+        assert ours._r.xml == theirs._r.xml
 
 
 def test_rendering_word_does_not_query(summary, django_assert_num_queries):

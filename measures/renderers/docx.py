@@ -3,6 +3,7 @@ the document language, repeating table header rows, cell shading and real footno
 footnotes part of our own, since python-docx has no footnote API)."""
 
 import io
+import re
 
 from django.utils import translation
 from docx import Document
@@ -14,7 +15,11 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.shape import CT_Inline
+from docx.oxml.table import CT_Tbl
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table
+from docx.text import paragraph as docx_paragraph
 
 from ..charts import indicator_chart_png
 from ..formatting import date_nl
@@ -86,6 +91,71 @@ def _remember_style_ids(document):
         return found[key]
 
     part.get_style_id = get_style_id
+
+
+class Paragraph(docx_paragraph.Paragraph):
+    """python-docx's paragraph with a quicker `add_run` for text without tabs or line breaks.
+    python-docx clears each new, empty run with an XPath query and passes the text through its
+    tab and line-break translator a character at a time; such text ends up as one `w:t` anyway."""
+
+    LAYOUT = re.compile(r"[\t\r\n]")
+
+    def add_run(self, text=None, style=None):
+        if not text or self.LAYOUT.search(text):
+            return super().add_run(text, style)
+        run = super().add_run(None, style)
+        run._r.add_t(text)
+        return run
+
+
+class Blocks:
+    """Append paragraphs, tables and pictures to the end of a document's body, each in constant
+    time. python-docx's `Document.add_paragraph` and friends find the body's closing `w:sectPr`
+    by scanning all the body's children, `add_table` looks up the last section by scanning them
+    all again and `add_picture` numbers its shape by reading every id in the document: each is
+    linear in the length of the letter, which made a long letter quadratic."""
+
+    def __init__(self, document):
+        self.document = document
+        self._body = document._body
+        self._end = document.element.body.sectPr
+        self._width = document._block_width
+        self._next_shape_id = document.part.next_id
+
+    def _append(self, element):
+        self._end.addprevious(element)
+        return element
+
+    def paragraph(self, text="", style=None):
+        """Return a new paragraph with `text` in one run (like `Document.add_paragraph`)."""
+        paragraph = Paragraph(self._append(OxmlElement("w:p")), self._body)
+        if text:
+            paragraph.add_run(text)
+        if style is not None:
+            paragraph.style = style
+        return paragraph
+
+    def heading(self, text, level):
+        """Return a new heading paragraph (like `Document.add_heading`)."""
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+
+    def table(self, rows, cols, style):
+        """Return a new table as wide as the text (like `Document.add_table`)."""
+        table = Table(self._append(CT_Tbl.new_tbl(rows, cols, self._width)), self._body)
+        table.style = style
+        return table
+
+    def picture(self, image, width):
+        """Return a new paragraph holding only the picture `image` (a stream), `width` wide
+        (like `Document.add_picture`)."""
+        part = self.document.part
+        rid, picture = part.get_or_add_image(image)
+        cx, cy = picture.scaled_dimensions(width, None)
+        inline = CT_Inline.new_pic_inline(self._next_shape_id, rid, picture.filename, cx, cy)
+        self._next_shape_id += 1
+        paragraph = self.paragraph()
+        paragraph.add_run()._r.add_drawing(inline)
+        return paragraph
 
 
 def repeat_header(row):
@@ -171,12 +241,11 @@ class Footnotes:
         return run
 
 
-def _figure_table(document, table):
-    caption = document.add_paragraph(style="Caption")
+def _figure_table(blocks, table):
+    caption = blocks.paragraph(style="Caption")
     caption.add_run(f"Tabel {table.number}: {clean(table.title)}")
     caption.paragraph_format.keep_with_next = True
-    grid = document.add_table(rows=1, cols=len(FIGURE_HEADERS))
-    grid.style = "Table Grid"
+    grid = blocks.table(1, len(FIGURE_HEADERS), "Table Grid")
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
     grid.autofit = False
     header = grid.rows[0]
@@ -204,12 +273,12 @@ def _figure_table(document, table):
             cell.paragraphs[0].paragraph_format.space_after = Pt(0)
             cell.paragraphs[0].paragraph_format.keep_with_next = True  # table, source and chart
     if table.source:
-        source = document.add_paragraph()
+        source = blocks.paragraph()
         run = source.add_run(f"{SOURCE_PREFIX}: {clean(table.source)}")
         run.italic = True
         run.font.size = Pt(9)
         source.paragraph_format.keep_with_next = True  # the chart follows on the same page
-    _figure_chart(document, table)
+    _figure_chart(blocks, table)
 
 
 def chart_data(table):
@@ -242,14 +311,13 @@ def chart_alt_text(table):
     )
 
 
-def _figure_chart(document, table):
+def _figure_chart(blocks, table):
     """Put the chart of `table` under it, with alt text in `wp:docPr/@descr`."""
     if not table.rows:
         return
     with translation.override("nl"):
         png = indicator_chart_png(*chart_data(table))
-    document.add_picture(io.BytesIO(png), width=CHART_WIDTH)
-    picture = document.paragraphs[-1]
+    picture = blocks.picture(io.BytesIO(png), CHART_WIDTH)
     picture.paragraph_format.space_before = Pt(6)
     for doc_pr in picture._p.xpath(".//wp:docPr"):
         doc_pr.set("descr", chart_alt_text(table))
@@ -261,6 +329,7 @@ def render_docx(summary):
     document = Document()
     _style(document)
     _remember_style_ids(document)
+    blocks = Blocks(document)
     footnotes = Footnotes(document)
     note_texts = {note.number: note.text for note in summary.notes}
 
@@ -270,59 +339,59 @@ def render_docx(summary):
 
     title = letter_title(summary)
     document.core_properties.title = clean(title)
-    document.add_paragraph(clean(title), style="Title")
-    document.add_paragraph(place_and_date(summary))
+    blocks.paragraph(clean(title), style="Title")
+    blocks.paragraph(place_and_date(summary))
     text, note = opening(summary)
-    para = document.add_paragraph(text)
+    para = blocks.paragraph(text)
     _note(para, note)
     if summary.previous_letter:
         para.add_run(".")
 
     for theme in summary.themes:
-        document.add_heading(f"{theme.number}. {clean(theme.name)}", level=1)
+        blocks.heading(f"{theme.number}. {clean(theme.name)}", level=1)
         for line in theme.action_lines:
-            document.add_heading(f"{line.number} {clean(line.name)}", level=2)
+            blocks.heading(f"{line.number} {clean(line.name)}", level=2)
             for measure in line.reported:
                 label = f"{measure.code} {measure.title}" if measure.code else measure.title
-                heading = document.add_heading(clean(label), level=3)
+                heading = blocks.heading(clean(label), level=3)
                 _note(heading, measure.note)
-                status = document.add_paragraph()
+                status = blocks.paragraph()
                 status.add_run(status_line(measure)).italic = True
                 if not measure.updates:
-                    document.add_paragraph(no_progress_line(measure))
+                    blocks.paragraph(no_progress_line(measure))
                 for update in measure.updates:
                     for i, block in enumerate(paragraphs(update.text)):
-                        para = document.add_paragraph()
+                        para = blocks.paragraph()
                         if i == 0:
                             para.add_run(f"{date_nl(update.date)} – ").bold = True
                         para.add_run(block)
                 if measure.next_steps:
-                    para = document.add_paragraph()
+                    para = blocks.paragraph()
                     para.add_run("Vervolg: ").bold = True
                     para.add_run(" ".join(paragraphs(measure.next_steps)))
             if line.quiet:
-                document.add_paragraph(quiet_line(line.quiet))
+                blocks.paragraph(quiet_line(line.quiet))
         for table in theme.figures:
-            _figure_table(document, table)
+            _figure_table(blocks, table)
 
     if summary.commitments:
-        document.add_heading(f"{len(summary.themes) + 1}. Toezeggingen en moties", level=1)
+        blocks.heading(f"{len(summary.themes) + 1}. Toezeggingen en moties", level=1)
         for commitment in summary.commitments:
-            heading = document.add_heading(commitment_heading(commitment), level=3)
+            heading = blocks.heading(commitment_heading(commitment), level=3)
             _note(heading, commitment.note)
             for block in paragraphs(commitment.text):
-                document.add_paragraph(block)
+                blocks.paragraph(block)
             made = commitment_made(commitment)
             if made:
-                document.add_paragraph(made)
-            document.add_paragraph().add_run(commitment_answer(commitment)).italic = True
+                blocks.paragraph(made)
+            blocks.paragraph().add_run(commitment_answer(commitment)).italic = True
             for block in paragraphs(commitment.fulfilment_note):
-                document.add_paragraph(block)
+                blocks.paragraph(block)
 
     lines = closing(summary)
     if lines:
-        document.add_paragraph()
-        para = document.add_paragraph()
+        blocks.paragraph()
+        para = blocks.paragraph()
         for i, line in enumerate(lines):
             if i:
                 para.add_run().add_break()
