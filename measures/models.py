@@ -507,7 +507,8 @@ class MeasureQuerySet(models.QuerySet):
                 self.order_by()
                 .values("plan__pk", "plan__title", "plan__short_title", "status")
                 .annotate(count=Count("pk"))
-                .order_by("plan__title", "plan__pk")
+                # Oldest plan first; a plan without a start date last, on every database.
+                .order_by(F("plan__start").asc(nulls_last=True), "plan__title", "plan__pk")
             )
         return (
             self.order_by()

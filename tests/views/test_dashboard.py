@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from measures.models import ActionLine, Commitment, Measure, MeasureStatus, Theme
+from measures.models import ActionLine, Commitment, Measure, MeasureStatus, Plan, Theme
 
 from .english import english  # noqa: F401  (the client asks for English)
 
@@ -40,6 +40,19 @@ def test_it_counts_measures_per_plan_by_status(client, vera, programme, plan, pr
     assert counts[MeasureStatus.NOT_STARTED] == 1
     assert "" not in statuses  # no measure without status, so no "not stated" column
     assert 'href="/?by=action_line"' in response.content.decode()
+
+
+def test_the_plans_are_listed_oldest_first_and_undated_last(client, vera, plan, kst, police):
+    for title, start in (
+        ("A 2015", datetime.date(2015, 1, 1)),
+        ("Z 2011", datetime.date(2011, 1, 1)),
+    ):
+        dated = Plan.objects.create(title=title, owner=plan.owner, start=start)
+        Measure.objects.create(plan=dated, theme=kst, owner=police, title=f"In {title}")
+    Measure.objects.create(plan=plan, theme=kst, owner=police, title="In the plan without a start")
+    client.force_login(vera)
+    rows = client.get(URL).context["status_rows"]
+    assert [row["plan"] for row in rows] == ["Z 2011", "A 2015", plan.title]
 
 
 def test_it_splits_the_counts_per_theme_and_action_line_on_request(
