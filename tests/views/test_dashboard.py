@@ -16,7 +16,9 @@ def test_it_redirects_an_anonymous_visitor_to_the_login_page(client):
     assert response.url.startswith(reverse("login"))
 
 
-def test_it_counts_measures_per_plan_by_status(client, vera, programme, plan, prosecution):
+@pytest.fixture
+def two_lines(programme, plan, prosecution):
+    """The programme's six measures and one in another action line and theme of the plan."""
     programme(6)
     Measure.objects.create(
         plan=plan,
@@ -26,6 +28,9 @@ def test_it_counts_measures_per_plan_by_status(client, vera, programme, plan, pr
         title="Andere actielijn, ander thema",
         status=MeasureStatus.NOT_STARTED,
     )
+
+
+def test_it_counts_measures_per_plan_by_status(client, vera, two_lines, plan):
     client.force_login(vera)
     response = client.get(URL)
     assert response.status_code == 200
@@ -55,18 +60,7 @@ def test_the_plans_are_listed_oldest_first_and_undated_last(client, vera, plan, 
     assert [row["plan"] for row in rows] == ["Z 2011", "A 2015", plan.title]
 
 
-def test_it_splits_the_counts_per_theme_and_action_line_on_request(
-    client, vera, programme, plan, prosecution
-):
-    programme(6)
-    Measure.objects.create(
-        plan=plan,
-        action_line=ActionLine.objects.create(plan=plan, name="Opsporing", order=2),
-        theme=Theme.objects.create(code="kp", name="Kinderpornografie", order=1),
-        owner=prosecution,
-        title="Andere actielijn, ander thema",
-        status=MeasureStatus.NOT_STARTED,
-    )
+def test_it_splits_the_counts_per_theme_and_action_line_on_request(client, vera, two_lines):
     client.force_login(vera)
     response = client.get(URL, {"by": "action_line"})
     rows = [
