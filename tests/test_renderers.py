@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
 from measures.models import ProgressUpdate
-from measures.renderers.docx import Blocks, render_docx
+from measures.renderers.docx import Blocks, paragraph_xml, render_docx, run_xml
 from measures.renderers.html import render_letter_html
 from measures.renderers.markdown import escape, render_markdown
 from measures.renderers.pdf import STATIC_PREFIX, StaticOnlyFetcher, render_pdf
@@ -132,10 +132,15 @@ def test_word_puts_each_figure_tables_chart_under_it_with_alt_text(summary):
 def test_word_runs_write_tabs_and_line_breaks_as_python_docx_does():
     document = Document()
     blocks = Blocks(document)
-    for text in ["plain", " spaced ", "tab\there", "one\ntwo\r\nthree"]:
+    texts = ["plain", " spaced ", "tab\there", "one\ntwo\r\nthree", "\t", "", "a ]]> & <w:t>"]
+    for text in texts:
         ours = blocks.paragraph().add_run(text)
         theirs = document.add_paragraph().add_run(text)
         assert ours._r.xml == theirs._r.xml
+        theirs.bold = True
+        blocks.xml([paragraph_xml(run_xml(text, "<w:b/>"))])
+        (written,) = document.element.body[-2]  # before the section's properties
+        assert written.xml == theirs._r.xml
 
 
 def test_rendering_word_does_not_query(summary, django_assert_num_queries):
@@ -192,6 +197,28 @@ def test_word_writes_hostile_text_as_text(hostile_summary):
     assert docx_footnotes(content)[-1] == "<w:footnote>31 015</w:footnote> & nr. 1"
     assert any(LONG_WORD in t for t in texts)
     assert any("<w:p>Minister & co</w:p>" in t for t in texts)
+
+
+def test_word_keeps_a_measures_text_exactly_but_for_control_characters(letter_data):
+    moment = at(END, 8)
+    handbook = letter_data["handbook"]
+    handbook.title = "A ]]> <![CDATA[b]]> &amp;\x01 <w:t>c</w:t>\td"
+    save_at(handbook, moment)
+    update = ProgressUpdate.objects.get(measure=handbook)
+    update.text = "Tekst ]]> & <w:br/>\x07 \"q\" 'r'"
+    update.next_steps = "Later ]]>\x1f <w:b/>"
+    save_at(update, moment.replace(minute=1))
+    letter = letter_data["letter"]
+    content = render_docx(build_summary(START, END, as_of=letter.as_of, letter=letter))
+    paragraphs = Document(io.BytesIO(content)).paragraphs
+    texts = [p.text for p in paragraphs]
+
+    assert ("Heading 3", "A ]]> <![CDATA[b]]> &amp; <w:t>c</w:t>\td") in [
+        (p.style.name, p.text) for p in paragraphs
+    ]
+    assert any(text.endswith(" – Tekst ]]> & <w:br/> \"q\" 'r'") for text in texts)
+    assert "Vervolg: Later ]]> <w:b/>" in texts
+    assert len(docx_footnotes(content)) == 4
 
 
 # --- PDF ---------------------------------------------------------------------------------------

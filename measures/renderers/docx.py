@@ -4,9 +4,11 @@ footnotes part of our own, since python-docx has no footnote API)."""
 
 import io
 import re
+from xml.sax.saxutils import escape
 
 from django.utils import translation
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -108,6 +110,44 @@ class Paragraph(docx_paragraph.Paragraph):
         return run
 
 
+LAYOUT = re.compile(r"([\t\r\n])")
+
+
+def _text_xml(text):
+    """Return `text` (without tabs or line breaks) as a `w:t`, as python-docx writes it."""
+    space = ' xml:space="preserve"' if len(text.strip()) < len(text) else ""
+    return f"<w:t{space}>{escape(text)}</w:t>"
+
+
+def run_xml(text, properties=""):
+    """Return the XML of a run holding `text` as python-docx's `add_run` writes it: a tab as
+    `w:tab`, each CR or LF as `w:br`, the rest as `w:t`; `properties` is the inside of its
+    `w:rPr` (e.g. "<w:b/>"). `text` must be `clean()`: it is escaped here."""
+    rpr = f"<w:rPr>{properties}</w:rPr>" if properties else ""
+    if not text:
+        content = ""
+    elif LAYOUT.search(text) is None:
+        content = _text_xml(text)
+    else:
+        content = "".join(
+            "<w:tab/>" if piece == "\t" else "<w:br/>" if piece in "\r\n" else _text_xml(piece)
+            for piece in LAYOUT.split(text)
+            if piece
+        )
+    return f"<w:r>{rpr}{content}</w:r>"
+
+
+def paragraph_xml(runs="", style_id=None):
+    """Return the XML of a paragraph with `runs` (XML) in the style with id `style_id`."""
+    style = f'<w:pPr><w:pStyle w:val="{escape(style_id)}"/></w:pPr>' if style_id else ""
+    return f"<w:p>{style}{runs}</w:p>"
+
+
+def parse_fragment(xml):
+    """Return the elements of `xml`, WordprocessingML elements in the `w` namespace."""
+    return list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>"))
+
+
 class Blocks:
     """Append paragraphs, tables and pictures to the end of a document's body, each in constant
     time. python-docx's `Document.add_paragraph` and friends find the body's closing `w:sectPr`
@@ -125,6 +165,18 @@ class Blocks:
     def _append(self, element):
         self._end.addprevious(element)
         return element
+
+    def style_id(self, name):
+        """Return the id of the paragraph style `name` (None for the default style), as
+        python-docx resolves it when a paragraph's `style` is set to `name`."""
+        return self.document.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+
+    def xml(self, paragraphs):
+        """Append paragraphs given as WordprocessingML strings (`paragraph_xml`), parsed at
+        once: python-docx builds each element and property one by one, which was most of
+        the render time of a long letter."""
+        for element in parse_fragment("".join(paragraphs)):
+            self._end.addprevious(element)
 
     def paragraph(self, text="", style=None):
         """Return a new paragraph with `text` in one run (like `Document.add_paragraph`)."""
@@ -185,60 +237,48 @@ FOOTNOTES_XML = (
 )
 
 
+class FootnotesPart(XmlPart):
+    """word/footnotes.xml, whose notes are added as XML strings and parsed at once when the
+    document is saved."""
+
+    def __init__(self, package):
+        uri = PackURI("/word/footnotes.xml")
+        super().__init__(uri, CT.WML_FOOTNOTES, parse_xml(FOOTNOTES_XML), package)
+        self.pending = []
+
+    @property
+    def blob(self):
+        self._element.extend(parse_fragment("".join(self.pending)))
+        self.pending = []
+        return super().blob
+
+
 class Footnotes:
     """The document's footnotes part; Word numbers the notes itself, in order of reference."""
 
     def __init__(self, document):
-        self.element = parse_xml(FOOTNOTES_XML)
-        part = XmlPart(
-            PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, self.element, document.part.package
-        )
-        document.part.relate_to(part, RT.FOOTNOTES)
+        self.part = FootnotesPart(document.part.package)
+        document.part.relate_to(self.part, RT.FOOTNOTES)
         self.next_id = 1
 
     def add(self, paragraph, text):
         """Add a footnote with `text` and its reference mark at the end of `paragraph`."""
+        paragraph._p.extend(parse_fragment(self.reference(text)))
+
+    def reference(self, text):
+        """Add a footnote with `text` and return the XML of its reference mark (a run)."""
         note_id = str(self.next_id)
         self.next_id += 1
-        reference = paragraph.add_run()
-        reference.font.superscript = True
-        mark = OxmlElement("w:footnoteReference")
-        mark.set(qn("w:id"), note_id)
-        reference._r.append(mark)
-
-        footnote = OxmlElement("w:footnote")
-        footnote.set(qn("w:id"), note_id)
-        para = OxmlElement("w:p")
-        ppr = OxmlElement("w:pPr")
-        spacing = OxmlElement("w:spacing")
-        spacing.set(qn("w:after"), "0")
-        ppr.append(spacing)
-        para.append(ppr)
-        para.append(self._run(OxmlElement("w:footnoteRef"), superscript=True))
-        para.append(self._run(None, text=f" {text}"))
-        footnote.append(para)
-        self.element.append(footnote)
-
-    @staticmethod
-    def _run(child=None, *, text=None, superscript=False):
-        run = OxmlElement("w:r")
-        rpr = OxmlElement("w:rPr")
-        size = OxmlElement("w:sz")
-        size.set(qn("w:val"), "16")  # 8 pt
-        rpr.append(size)
-        if superscript:
-            align = OxmlElement("w:vertAlign")
-            align.set(qn("w:val"), "superscript")
-            rpr.append(align)
-        run.append(rpr)
-        if child is not None:
-            run.append(child)
-        if text is not None:
-            t = OxmlElement("w:t")
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            t.text = clean(text)
-            run.append(t)
-        return run
+        self.part.pending.append(
+            f'<w:footnote w:id="{note_id}"><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+            '<w:r><w:rPr><w:sz w:val="16"/><w:vertAlign w:val="superscript"/></w:rPr>'  # 8 pt
+            '<w:footnoteRef/></w:r><w:r><w:rPr><w:sz w:val="16"/></w:rPr>'
+            f'<w:t xml:space="preserve"> {escape(clean(text))}</w:t></w:r></w:p></w:footnote>'
+        )
+        return (
+            '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+            f'<w:footnoteReference w:id="{note_id}"/></w:r>'
+        )
 
 
 def _figure_table(blocks, table):
@@ -347,46 +387,56 @@ def render_docx(summary):
     if summary.previous_letter:
         para.add_run(".")
 
+    heading_ids = [blocks.style_id(f"Heading {level}") for level in (1, 2, 3)]
+
+    def heading(text, level, note=None):
+        """A heading (with the reference to footnote `note`), like `Blocks.heading`."""
+        reference = footnotes.reference(note_texts[note]) if note else ""
+        return paragraph_xml((run_xml(text) if text else "") + reference, heading_ids[level - 1])
+
+    def plain(text):
+        """A paragraph of `text`, like `Blocks.paragraph`."""
+        return paragraph_xml(run_xml(text) if text else "")
+
+    def lead(label, text):
+        """A paragraph of `text` after a bold label (a date, "Vervolg:")."""
+        return paragraph_xml(run_xml(label, "<w:b/>") + run_xml(text))
+
     for theme in summary.themes:
-        blocks.heading(f"{theme.number}. {clean(theme.name)}", level=1)
+        body = [heading(f"{theme.number}. {clean(theme.name)}", 1)]
         for line in theme.action_lines:
-            blocks.heading(f"{line.number} {clean(line.name)}", level=2)
+            body.append(heading(f"{line.number} {clean(line.name)}", 2))
             for measure in line.reported:
                 label = f"{measure.code} {measure.title}" if measure.code else measure.title
-                heading = blocks.heading(clean(label), level=3)
-                _note(heading, measure.note)
-                status = blocks.paragraph()
-                status.add_run(status_line(measure)).italic = True
+                body.append(heading(clean(label), 3, measure.note))
+                body.append(paragraph_xml(run_xml(status_line(measure), "<w:i/>")))
                 if not measure.updates:
-                    blocks.paragraph(no_progress_line(measure))
+                    body.append(plain(no_progress_line(measure)))
                 for update in measure.updates:
                     for i, block in enumerate(paragraphs(update.text)):
-                        para = blocks.paragraph()
                         if i == 0:
-                            para.add_run(f"{date_nl(update.date)} – ").bold = True
-                        para.add_run(block)
+                            body.append(lead(f"{date_nl(update.date)} – ", block))
+                        else:
+                            body.append(plain(block))
                 if measure.next_steps:
-                    para = blocks.paragraph()
-                    para.add_run("Vervolg: ").bold = True
-                    para.add_run(" ".join(paragraphs(measure.next_steps)))
+                    body.append(lead("Vervolg: ", " ".join(paragraphs(measure.next_steps))))
             if line.quiet:
-                blocks.paragraph(quiet_line(line.quiet))
+                body.append(plain(quiet_line(line.quiet)))
+        blocks.xml(body)
         for table in theme.figures:
             _figure_table(blocks, table)
 
     if summary.commitments:
-        blocks.heading(f"{len(summary.themes) + 1}. Toezeggingen en moties", level=1)
+        body = [heading(f"{len(summary.themes) + 1}. Toezeggingen en moties", 1)]
         for commitment in summary.commitments:
-            heading = blocks.heading(commitment_heading(commitment), level=3)
-            _note(heading, commitment.note)
-            for block in paragraphs(commitment.text):
-                blocks.paragraph(block)
+            body.append(heading(commitment_heading(commitment), 3, commitment.note))
+            body.extend(plain(block) for block in paragraphs(commitment.text))
             made = commitment_made(commitment)
             if made:
-                blocks.paragraph(made)
-            blocks.paragraph().add_run(commitment_answer(commitment)).italic = True
-            for block in paragraphs(commitment.fulfilment_note):
-                blocks.paragraph(block)
+                body.append(plain(made))
+            body.append(paragraph_xml(run_xml(commitment_answer(commitment), "<w:i/>")))
+            body.extend(plain(block) for block in paragraphs(commitment.fulfilment_note))
+        blocks.xml(body)
 
     lines = closing(summary)
     if lines:
