@@ -92,7 +92,7 @@ class MeasureFilter(django_filters.FilterSet):
     action_line = ActionLineFilter(
         label=_("Action line"),
         queryset=ActionLine.objects.select_related("plan").order_by(
-            "plan__start", "plan__title", "plan", "order"
+            F("plan__start").asc(nulls_last=True), "plan__title", "plan", "order"
         ),
         empty_label=_("All action lines"),
         widget=QuickSelect,

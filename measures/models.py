@@ -36,8 +36,10 @@ class TrackedHistory(HistoricalRecords):
     Besides simple-history's (history_date, id) for the newest-first change feed: (id,
     history_date, history_id), so "the latest record of this object at that moment" (the
     correlated subquery of `asof.latest_records`, run once per object by the summary and the
-    as-of pages) is one index seek without a sort; it replaces the plain index on id. `indexes`
-    adds a table's own, e.g. the date of a progress update the summary selects by.
+    as-of pages) is one index seek without a sort; it replaces the plain index on id (the
+    history tables of many-to-many fields, read by their record's history_id only, keep no
+    index on id). `indexes` adds a table's own, e.g. the date of a progress update the summary
+    selects by.
     """
 
     def __init__(self, *, indexes=(), **kwargs):

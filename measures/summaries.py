@@ -353,11 +353,13 @@ def state_at(model, moment):
     and read `.values()` from (`id` is the object's id either way).
 
     A moment in the past reads the history: the latest record of each object then
-    (`latest_records`). A moment from now on reads the live table instead: every write stores
-    its history record as it happens, dated now, so the latest records at such a moment are the
-    live rows (deleted objects gone from both), and the live table answers without a
-    correlated subquery per object: the default summary, up to today, reads 40,000 progress
-    updates at 10,000 measures.
+    (`latest_records`). A moment from now on reads the live table instead: every write through
+    the models stores its history record as it happens, dated now, so the latest records at
+    such a moment are the live rows (deleted objects gone from both), and the live table
+    answers without a correlated subquery per object: the default summary, up to today, reads
+    40,000 progress updates at 10,000 measures. Writes that skip the history (bulk writes, see
+    PITFALLS) or back-date it before a later edit would make the two differ; the tracker makes
+    neither, and the builder leaves out measures the history has never recorded.
     """
     if moment >= timezone.now():
         return model._default_manager.order_by()
@@ -526,7 +528,9 @@ def build_summary(
             continue
         if organisation_id and row["owner_id"] != organisation_id:
             continue
-        if first_seen[pk] > end_moment:
+        # Not yet there at the end of the period; or never recorded in the history at all
+        # (a bulk write, see PITFALLS): the past cannot show it, so neither does the present.
+        if first_seen[pk] is None or first_seen[pk] > end_moment:
             continue
         selected[pk] = row
 

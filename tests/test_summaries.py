@@ -252,6 +252,23 @@ def test_from_now_on_the_live_tables_give_the_summary_the_history_gives_of_now(l
     assert not any(m.title.startswith("Toolkit") for m in live.measures)
 
 
+def test_a_measure_the_history_never_recorded_is_left_out_now_as_in_the_past(
+    letter_data, plan, prevention, kst, police
+):
+    """A bulk write skips the history (PITFALLS): the live tables must not show what the
+    history cannot, nor fail on a measure without a first version."""
+    Measure.objects.bulk_create(
+        [Measure(plan=plan, action_line=prevention, theme=kst, owner=police, title="Stil erbij")]
+    )
+    written = timezone.now()
+
+    live = build_summary(START, END, as_of=written + datetime.timedelta(days=1))
+    past = build_summary(START, END, as_of=written)
+
+    assert "Stil erbij" not in titles(live)
+    assert dataclasses.replace(live, as_of=None) == dataclasses.replace(past, as_of=None)
+
+
 def test_two_history_records_with_one_timestamp_give_one_measure(letter_data):
     toolkit = letter_data["toolkit"]
     moment = at(datetime.date(2015, 3, 3))

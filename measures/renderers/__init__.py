@@ -76,7 +76,7 @@ def status_line(measure):
         status = "" if unknown else measure.status_end_nl
     parts = [f"Status: {status}"] if status else []
     if measure.owner:
-        parts.append(f"trekker: {measure.owner}")
+        parts.append(f"trekker: {clean(measure.owner)}")
     if measure.due_date and measure.is_overdue:
         parts.append(f"gepland gereed: {date_nl(measure.due_date)}, niet gehaald")
     text = "; ".join(parts)
@@ -103,7 +103,7 @@ def no_progress_line(measure):
 
 def commitment_heading(commitment):
     kind = "Motie" if commitment.kind_nl == "motie" else "Toezegging"
-    number = f" {commitment.number}" if commitment.number else ""
+    number = f" {clean(commitment.number)}" if commitment.number else ""
     return f"{kind}{number}: {clean(commitment.title)}"
 
 

@@ -4,7 +4,7 @@ footnotes part of our own, since python-docx has no footnote API)."""
 
 import io
 import re
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import translation
 from docx import Document
@@ -139,7 +139,7 @@ def run_xml(text, properties=""):
 
 def paragraph_xml(runs="", style_id=None):
     """Return the XML of a paragraph with `runs` (XML) in the style with id `style_id`."""
-    style = f'<w:pPr><w:pStyle w:val="{escape(style_id)}"/></w:pPr>' if style_id else ""
+    style = f"<w:pPr><w:pStyle w:val={quoteattr(style_id)}/></w:pPr>" if style_id else ""
     return f"<w:p>{style}{runs}</w:p>"
 
 
