@@ -187,10 +187,6 @@ class Blocks:
             paragraph.style = style
         return paragraph
 
-    def heading(self, text, level):
-        """Return a new heading paragraph (like `Document.add_heading`)."""
-        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
-
     def table(self, rows, cols, style):
         """Return a new table as wide as the text (like `Document.add_table`)."""
         table = Table(self._append(CT_Tbl.new_tbl(rows, cols, self._width)), self._body)
@@ -390,7 +386,7 @@ def render_docx(summary):
     heading_ids = [blocks.style_id(f"Heading {level}") for level in (1, 2, 3)]
 
     def heading(text, level, note=None):
-        """A heading (with the reference to footnote `note`), like `Blocks.heading`."""
+        """A heading (with the reference to footnote `note`), as `Document.add_heading`."""
         reference = footnotes.reference(note_texts[note]) if note else ""
         return paragraph_xml((run_xml(text) if text else "") + reference, heading_ids[level - 1])
 

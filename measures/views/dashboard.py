@@ -45,20 +45,24 @@ def dashboard_as_of(user, as_of, by_action_line=False):
     are today's business and are left out."""
     records = measures_as_of(as_of.moment, user=user)
     overdue = records.exclude(status__in=MeasureStatus.closed()).filter(due_date__lt=as_of.day)
-    counts = MeasureQuerySet.status_counts(records, by_action_line=by_action_line)
-    rows = status_table(counts, MeasureStatus.values)
-    shown = _shown_statuses(rows)
-    for row in rows:
-        row["cells"] = [row["cells"][index] for index, _value, _label in shown]
     return {
         "today": as_of.day,
-        "statuses": [(value, label) for _index, value, label in shown],
-        "status_rows": rows,
+        **status_section(MeasureQuerySet.status_counts(records, by_action_line=by_action_line)),
         "overdue": with_last_progress(overdue, as_of.moment, user).order_by("due_date", "title")[
             :LIST_LENGTH
         ],
         "overdue_count": overdue.count(),
     }
+
+
+def status_section(counts):
+    """Return the status table's "statuses" (its columns) and "status_rows" (each row's
+    "cells" in those columns) from the rows of `MeasureQuerySet.status_counts`."""
+    rows = status_table(counts, MeasureStatus.values)
+    shown = _shown_statuses(rows)
+    for row in rows:
+        row["cells"] = [row["cells"][index] for index, _value, _label in shown]
+    return {"statuses": [(value, label) for _index, value, label in shown], "status_rows": rows}
 
 
 def _shown_statuses(rows):
@@ -79,14 +83,9 @@ def dashboard_data(user, today, by_action_line=False):
     last_letter = ProgressLetter.objects.last_sent()
     overdue = visible.overdue(today)
     stale = visible.open().without_progress_since(last_letter.date if last_letter else None)
-    rows = status_table(visible.status_counts(by_action_line), MeasureStatus.values)
-    shown = _shown_statuses(rows)
-    for row in rows:
-        row["cells"] = [row["cells"][index] for index, _value, _label in shown]
     return {
         "today": today,
-        "statuses": [(value, label) for _index, value, label in shown],
-        "status_rows": rows,
+        **status_section(visible.status_counts(by_action_line)),
         "overdue": overdue.for_list().order_by("due_date", "title")[:LIST_LENGTH],
         "overdue_count": overdue.count(),
         "last_letter": last_letter,
