@@ -91,9 +91,7 @@ class MeasureFilter(django_filters.FilterSet):
     )
     action_line = ActionLineFilter(
         label=_("Action line"),
-        queryset=ActionLine.objects.select_related("plan").order_by(
-            F("plan__start").asc(nulls_last=True), "plan__title", "plan", "order"
-        ),
+        queryset=ActionLine.objects.select_related("plan").order_by("plan", "order"),
         empty_label=_("All action lines"),
         widget=QuickSelect,
     )

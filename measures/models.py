@@ -420,7 +420,9 @@ class Plan(models.Model):
     history = history(m2m_fields=[themes])
 
     class Meta:
-        ordering = ["start", "title"]
+        # The programme's order of plans, everywhere: oldest first, a plan without a start date
+        # last (on SQLite and PostgreSQL alike). Ordering by a plan ("plan") uses it.
+        ordering = [F("start").asc(nulls_last=True), "title", "pk"]
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
         constraints = [
@@ -433,6 +435,11 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.short_title or self.title
+
+    @property
+    def sort_key(self):
+        """The plan's place in Meta.ordering, for sorting in Python."""
+        return (self.start is None, self.start or datetime.date.min, self.title, self.pk)
 
     def clean(self):
         if self.start and self.end and self.start > self.end:
@@ -509,8 +516,7 @@ class MeasureQuerySet(models.QuerySet):
                 self.order_by()
                 .values("plan__pk", "plan__title", "plan__short_title", "status")
                 .annotate(count=Count("pk"))
-                # Oldest plan first; a plan without a start date last, on every database.
-                .order_by(F("plan__start").asc(nulls_last=True), "plan__title", "plan__pk")
+                .order_by("plan")  # Plan's own order
             )
         return (
             self.order_by()
@@ -527,7 +533,7 @@ class MeasureQuerySet(models.QuerySet):
                 "status",
             )
             .annotate(count=Count("pk"))
-            .order_by("theme__order", "theme__name", "plan__title", "action_line__order")
+            .order_by("theme__order", "theme__name", "plan", "action_line__order")
         )
 
     def for_export(self):

@@ -629,8 +629,8 @@ def build_summary(
     def line_key(entry):
         line = lines.get(entry.action_line_id)
         if line is None:
-            return (1, 0, 0, "")
-        return (0, line.plan.start or datetime.date.min, line.plan_id, line.order)
+            return (1, (), 0)
+        return (0, line.plan.sort_key, line.order)
 
     theme_sections = []
     by_theme = {}
