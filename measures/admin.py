@@ -129,7 +129,7 @@ class MeasureAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         """Save with the version check; the form's clean() has already refused a stale edit."""
-        obj.keep_completion_in_step()
+        obj.keep_status_dates_in_step()
         if change:
             obj.save_checked(form.cleaned_data["version"], by=request.user)
         else:

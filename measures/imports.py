@@ -747,7 +747,7 @@ def _write(planned_measures, planned_updates, by):
             if plan.action == "unchanged":
                 continue
             try:
-                plan.measure.keep_completion_in_step()
+                plan.measure.keep_status_dates_in_step()
                 plan.measure.save()
                 for name, objs in plan.m2m.items():
                     getattr(plan.measure, name).set(objs)

@@ -86,11 +86,12 @@ class MeasureStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     STOPPED = "stopped", _("Stopped")
     EMBEDDED = "embedded", _("Embedded in regular work")
+    REPLACED = "replaced", _("Replaced by another measure")
 
     @classmethod
     def closed(cls):
         """Return the statuses in which a measure needs no further progress."""
-        return [cls.COMPLETED, cls.STOPPED, cls.EMBEDDED]
+        return [cls.COMPLETED, cls.STOPPED, cls.EMBEDDED, cls.REPLACED]
 
 
 class Visibility(models.TextChoices):
@@ -376,6 +377,24 @@ def end_of_day(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 
 
+def not_in_future(day):
+    """The message for a valid date after today (nothing is reported before it happens)."""
+    return ValidationError(
+        _("%(day)s lies in the future; enter what has happened."),
+        code="future",
+        params={"day": day.strftime("%d-%m-%Y")},
+    )
+
+
+def before_joining(joined_on):
+    """The message for a date before the measure joined the programme."""
+    return ValidationError(
+        _("This lies before the measure joined the programme (%(day)s)."),
+        code="before_joining",
+        params={"day": joined_on.strftime("%d-%m-%Y")},
+    )
+
+
 # --- Plans -------------------------------------------------------------------------------------
 
 
@@ -631,6 +650,28 @@ class Measure(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=MeasureStatus.choices, blank=True, db_index=True
     )
+    # Valid time (see shared TIME.md): when things happened, as the user says; the history
+    # tables keep when the tracker learned them.
+    joined_on = models.DateField(
+        _("in the programme since"),
+        blank=True,
+        help_text=_("The day the measure became part of the programme; default its start date."),
+    )
+    joined_on_is_estimated = models.BooleanField(
+        _("joining date estimated"),
+        default=False,
+        help_text=_("No source states the day; it is the date of the letter that first names it."),
+    )
+    status_since = models.DateField(
+        _("status since"),
+        blank=True,
+        help_text=_("The day the current status took effect; it may lie in the past."),
+    )
+    status_since_is_estimated = models.BooleanField(
+        _("status date estimated"),
+        default=False,
+        help_text=_("No source states the day; it is the date of the letter that reports it."),
+    )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     completed_date = models.DateField(_("completed on"), null=True, blank=True)
@@ -714,12 +755,30 @@ class Measure(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}" if self.code else self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The status as stored, so a status changed without its date gets today's (see
+        # keep_status_dates_in_step).
+        loaded = dict(zip(field_names, values, strict=False))
+        instance._stored_status = (loaded.get("status"), loaded.get("status_since"))
+        return instance
+
     def save(self, *args, **kwargs):
         # Every save of an existing measure counts as a new version, so an edit form opened before
         # it (see save_checked) is refused instead of silently undoing it.
         if not self._state.adding and not kwargs.get("force_insert"):
             self.version = (self.version or 0) + 1
+        self.fill_valid_dates()
         super().save(*args, **kwargs)
+
+    def fill_valid_dates(self):
+        """Give a measure without them its joining date (its start date, else today) and the date
+        of its status (its joining date)."""
+        if self.joined_on is None:
+            self.joined_on = self.start_date or timezone.localdate()
+        if self.status_since is None:
+            self.status_since = self.joined_on
 
     def get_absolute_url(self):
         return reverse("measures:detail", args=[self.pk])
@@ -734,6 +793,18 @@ class Measure(models.Model):
             errors["action_line"] = _("This action line belongs to another plan.")
         if self.parent_id and self.pk and self.parent_id == self.pk:
             errors["parent"] = _("A measure cannot be part of itself.")
+        today = timezone.localdate()
+        for name in ("joined_on", "status_since"):
+            day = getattr(self, name)
+            if day is not None and day > today:
+                errors[name] = not_in_future(day)
+        if (
+            "status_since" not in errors
+            and self.joined_on
+            and self.status_since
+            and self.status_since < self.joined_on
+        ):
+            errors["status_since"] = before_joining(self.joined_on)
         if errors:
             raise ValidationError(errors)
 
@@ -747,7 +818,8 @@ class Measure(models.Model):
     def set_status(
         self, status, *, by, on=None, reason="", history_date=None, expected_version=None, m2m=None
     ):
-        """Move the measure to `status`, keeping the completion date in step, and save.
+        """Move the measure to `status` as of `on` (the day it took effect; default: today when
+        the status changes), keeping the completion date in step, and save.
 
         `history_date` dates the history record (replaying past letters); default now. With
         `expected_version` (an edit form) the save goes through `save_checked`, with the
@@ -756,7 +828,7 @@ class Measure(models.Model):
         if status not in MeasureStatus.values:
             raise ValidationError({"status": _("Unknown status: %(s)s") % {"s": status}})
         self.status = status
-        self.keep_completion_in_step(on=on)
+        self.keep_status_dates_in_step(on=on)
         self._history_user = by
         self._change_reason = reason or ""
         _date_history(self, history_date)
@@ -766,13 +838,21 @@ class Measure(models.Model):
         else:
             self.save()
 
-    def keep_completion_in_step(self, *, on=None):
-        """Give a completed measure its completion date (`on`, default today, unless it has one)
-        and take it from any other. Every path that sets the status directly (set_status, the
-        admin, imports) calls this before saving."""
+    def keep_status_dates_in_step(self, *, on=None):
+        """Date the status: `on` when given; else, when the status differs from the stored one
+        and its date was not changed with it, today. Give a completed measure its completion date
+        (that day, unless it has one) and take it from any other. Every path that sets the status
+        directly (set_status, the admin, imports) calls this before saving."""
+        stored_status, stored_since = getattr(self, "_stored_status", (None, None))
+        if on is not None:
+            self.status_since = on
+        elif self._state.adding:
+            pass  # fill_valid_dates dates a new measure's status at its joining
+        elif self.status != stored_status and self.status_since == stored_since:
+            self.status_since = timezone.localdate()
         if self.status == MeasureStatus.COMPLETED:
             if self.completed_date is None:
-                self.completed_date = on or timezone.localdate()
+                self.completed_date = on or self.status_since or timezone.localdate()
         else:
             self.completed_date = None
 
@@ -982,6 +1062,11 @@ class ProgressUpdate(models.Model):
         Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="updates"
     )
     date = models.DateField(_("date"))
+    date_is_estimated = models.BooleanField(
+        _("date estimated"),
+        default=False,
+        help_text=_("No source states the day; it is the date of the letter that reports it."),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -1053,6 +1138,15 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.measure} – {self.date:%d-%m-%Y}"
+
+    def clean(self):
+        if self.date is None:
+            return
+        if self.date > timezone.localdate():
+            raise ValidationError({"date": not_in_future(self.date)})
+        joined_on = self.measure.joined_on if self.measure_id else None
+        if joined_on and self.date < joined_on:
+            raise ValidationError({"date": before_joining(joined_on)})
 
     @property
     def is_approved(self):
@@ -1214,6 +1308,11 @@ class Commitment(models.Model):
             raise ValidationError(
                 {"fulfilled_on": _("An answered commitment needs the date it was answered.")}
             )
+        today = timezone.localdate()
+        for name in ("made_on", "fulfilled_on"):
+            day = getattr(self, name)
+            if day is not None and day > today:
+                raise ValidationError({name: not_in_future(day)})
 
     @property
     def is_late(self):

@@ -44,6 +44,7 @@ AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 LETTER_HOUR = datetime.time(12)
 
 DATE_FIELDS = {
+    "joined_on",
     "date",
     "period_start",
     "period_end",
@@ -295,6 +296,7 @@ class Replay:
             [
                 "code",
                 "description",
+                "joined_on",
                 "start_date",
                 "due_date",
                 "budget_eur",
@@ -322,6 +324,10 @@ class Replay:
         else:
             measure = existing
         if measure is None:
+            # Valid time: the day the letter says the measure joined, else the letter's own date,
+            # marked as an estimate.
+            fields.setdefault("joined_on", self.letter.date)
+            fields.setdefault("joined_on_is_estimated", "joined_on" not in entry)
             before = {**fields, **_plain(entry.get("as_previously_reported", {}), fields)}
             measure = Measure(plan=plan, title=entry["title"], source_letter=self.letter, **before)
             self.save(measure, self.reason("aangemaakt"))
