@@ -755,6 +755,17 @@ class Measure(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}" if self.code else self.title
 
+    def save(self, *args, **kwargs):
+        # Every save of an existing measure counts as a new version, so an edit form opened before
+        # it (see save_checked) is refused instead of silently undoing it.
+        if not self._state.adding and not kwargs.get("force_insert"):
+            self.version = (self.version or 0) + 1
+        self.fill_valid_dates()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("measures:detail", args=[self.pk])
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
@@ -764,14 +775,6 @@ class Measure(models.Model):
         instance._stored_status = (loaded.get("status"), loaded.get("status_since"))
         return instance
 
-    def save(self, *args, **kwargs):
-        # Every save of an existing measure counts as a new version, so an edit form opened before
-        # it (see save_checked) is refused instead of silently undoing it.
-        if not self._state.adding and not kwargs.get("force_insert"):
-            self.version = (self.version or 0) + 1
-        self.fill_valid_dates()
-        super().save(*args, **kwargs)
-
     def fill_valid_dates(self):
         """Give a measure without them its joining date (its start date, else today) and the date
         of its status (its joining date)."""
@@ -779,9 +782,6 @@ class Measure(models.Model):
             self.joined_on = self.start_date or timezone.localdate()
         if self.status_since is None:
             self.status_since = self.joined_on
-
-    def get_absolute_url(self):
-        return reverse("measures:detail", args=[self.pk])
 
     def clean(self):
         errors = {}
