@@ -500,12 +500,14 @@ class Generator:
                 "title": f"{title} (concept)",
                 "due_date": due,
                 "completed_date": None,
+                "status_since": created_day,
             }
             measure_versions = [(created_at, dict(state), "")]
             path_iter = iter(path)
             for slot, moment in enumerate(edit_moments):
                 if slot in status_slots:
                     state["status"] = next(path_iter)
+                    state["status_since"] = moment.date()
                     state["completed_date"] = (
                         moment.date() if state["status"] == MeasureStatus.COMPLETED else None
                     )
@@ -536,6 +538,7 @@ class Generator:
                 owner=owner,
                 responsible=self.contributors.get(owner.pk),
                 start_date=created_day,
+                joined_on=created_day,
                 budget_eur=Decimal(rnd.randrange(0, 500)) * 1000 if rnd.random() < 0.5 else None,
                 visibility=visibility,
                 source_reference=f"Brief {rnd.randrange(100, 300)}",

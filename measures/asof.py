@@ -1,27 +1,34 @@
 """
-The programme as it stood at a moment: measures and their progress as of the end of a day.
+The programme at a moment: the one reader of the past, for every page and output.
 
-The API, for the dashboard, the list and the measure page:
+Every fact has two times (see shared TIME.md): its **valid time**, when it happened or applies (a
+measure's joining date, the day a status took effect, a progress update's date, a figure's year),
+entered by users; and its **record time**, when the tracker learned it (the history record's
+`history_date`). Every "as of" question is a pair: *the programme on day D, as known at moment K*.
 
-    as_of = parse_as_of(request)            # AsOf or None; raises InvalidAsOf (a ValidationError)
-                                            # for a bad ?as_of=YYYY-MM-DD or ?letter=<id>
-    as_of.moment                            # aware datetime: the end of that day, Amsterdam time
-    as_of.letter                            # the ProgressLetter when ?letter= was used, else None
+    as_of = parse_as_of(request)      # AsOf or None; raises InvalidAsOf (a ValidationError)
+        # ?as_of=YYYY-MM-DD      "stand op": the valid day D
+        # ?known=YYYY-MM-DD      "zoals bekend op": K is the end of that day (default: now)
+        # ?letter=<id>           K is the moment that letter was sent; D defaults to its date
+    as_of.day, as_of.known            # date D; aware datetime K, or None for now
 
-    measures_as_of(as_of.moment, user=request.user)
-        # → a queryset of HistoricalMeasure records: the last version of every measure that existed
-        #   then (deleted ones left out), as `user` may see it. Records have the measure's fields
-        #   (title, status, get_status_display(), plan, owner, theme, action_line …; `id` is the
-        #   measure's id) and can be filtered like Measure.objects (`.filter(status="delayed")`).
-    progress_as_of(as_of.moment, user=request.user, measures=[ids])
-        # → HistoricalProgressUpdate records as they stood then (newest date first).
-    measure_as_of(measure_id, as_of.moment)  # → one HistoricalMeasure record, or None
-    compare(from_as_of, to_as_of, user=…)   # → Comparison: added, removed, status changes, progress
+    records_at(model, known)          # every object as recorded at K: the latest history record
+                                      # of each (deletions dropped), or the live table for now
+    measures_on(as_of, user=…)        # the measures in the programme on D as known at K that
+                                      # `user` may read, each with `status_then` (its status on D)
+    progress_on(as_of, user=…)        # their progress updates dated up to D, as known at K
+    status_on(day, known)             # the expression behind `status_then`
+    version_at(model, pk, known)      # one object's record at K (the history page: record time)
+    compare(start, end, user=…)       # what changed between two AsOfs
 
-    {% include "measures/_as_of_banner.html" %}   # in {% block banner %}, with `as_of` in context
+The status on D as known at K is the status of the latest record (up to K) whose `status_since`
+is on or before D: a later record with an earlier `status_since` (a back-dated change, or a
+correction) overrides what was recorded before it from that day on. Access is the one rule of
+`models.readable_measures`/`readable_updates`, applied to each record by its own visibility and
+owner and by the measure's present terms.
 
-Each function runs a fixed number of queries. The latest record per measure is chosen by
-(history_date, history_id), so two records with the same timestamp never give a measure twice —
+Each function runs a fixed number of queries. The latest record per object is chosen by
+(history_date, history_id), so two records with the same timestamp never give an object twice —
 the duplicate pitfall of simple-history's own `as_of()`.
 """
 
@@ -29,12 +36,21 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .formatting import date_nl
-from .models import Measure, MeasureStatus, ProgressLetter, ProgressUpdate, Visibility, end_of_day
+from .models import (
+    Measure,
+    MeasureStatus,
+    ProgressLetter,
+    ProgressUpdate,
+    end_of_day,
+    readable_measures,
+    readable_updates,
+)
 
 
 class InvalidAsOf(ValidationError):
@@ -43,22 +59,47 @@ class InvalidAsOf(ValidationError):
 
 @dataclass
 class AsOf:
+    """The programme on `day` (valid time) as known at the end of `known_day`, or at the moment
+    `letter` was sent, or now when neither is given (record time)."""
+
     day: datetime.date
+    known_day: datetime.date | None = None
     letter: ProgressLetter | None = None
 
     @property
-    def moment(self):
-        return self.letter.as_of if self.letter else end_of_day(self.day)
+    def known(self):
+        """Return the record moment K as an aware datetime, or None for now."""
+        if self.letter is not None and self.letter.known_at is not None:
+            return self.letter.known_at
+        if self.known_day is not None:
+            return end_of_day(self.known_day)
+        return None
+
+    @property
+    def known_text(self):
+        """Return K in words: a letter's date, a day, or None for now."""
+        if self.letter is not None and self.letter.is_sent:
+            return date_nl(self.letter.date)
+        if self.known_day is not None:
+            return date_nl(self.known_day)
+        return None
 
     @property
     def day_text(self):
         return date_nl(self.day)
 
     def query(self, prefix=""):
-        """Return the query-string parameter that selects this moment again."""
+        """Return the query string that selects this moment again."""
+        parts = []
         if self.letter:
-            return f"{prefix}letter={self.letter.pk}"
-        return f"{prefix}as_of={self.day.isoformat()}"
+            parts.append(f"letter={self.letter.pk}")
+            if self.day != self.letter.date:
+                parts.append(f"as_of={self.day.isoformat()}")
+        else:
+            parts.append(f"as_of={self.day.isoformat()}")
+            if self.known_day is not None:
+                parts.append(f"known={self.known_day.isoformat()}")
+        return prefix + "&".join(parts)
 
 
 def parse_day(text, *, today=None):
@@ -71,6 +112,8 @@ def parse_day(text, *, today=None):
         ) from None
     if day > (today or timezone.localdate()):
         raise InvalidAsOf(_("%(day)s lies in the future."), params={"day": date_nl(day)})
+    if day.year < 1900:
+        raise InvalidAsOf(_("%(day)s lies before any record."), params={"day": date_nl(day)})
     return day
 
 
@@ -78,28 +121,36 @@ def parse_letter(text):
     """Return the ProgressLetter with id `text`; raise InvalidAsOf when there is none."""
     try:
         return ProgressLetter.objects.get(pk=int(text))
-    except (TypeError, ValueError, ProgressLetter.DoesNotExist):
+    except (TypeError, ValueError, OverflowError, ProgressLetter.DoesNotExist):
         raise InvalidAsOf(
             _("There is no letter with number “%(value)s”."), params={"value": text}
         ) from None
 
 
-def as_of_from(day_text=None, letter_text=None):
-    """Return an AsOf for a date or a letter given as text, or None when neither is given."""
-    if letter_text:
-        letter = parse_letter(letter_text)
-        return AsOf(day=letter.date, letter=letter)
+def as_of_from(day_text=None, letter_text=None, known_text=None):
+    """Return the AsOf for a valid day, a letter and a known-at day given as text (each may be
+    empty), or None when none is given."""
+    letter = parse_letter(letter_text) if letter_text else None
+    known_day = parse_day(known_text) if known_text and letter is None else None
     if day_text:
-        return AsOf(day=parse_day(day_text))
-    return None
+        day = parse_day(day_text)
+    elif letter is not None:
+        day = letter.date
+    elif known_day is not None:
+        day = known_day
+    else:
+        return None
+    return AsOf(day=day, known_day=known_day, letter=letter)
 
 
-def parse_as_of(request, day_param="as_of", letter_param="letter"):
-    """Return the AsOf that `?as_of=YYYY-MM-DD` or `?letter=<id>` asks for, or None for today."""
-    return as_of_from(request.GET.get(day_param), request.GET.get(letter_param))
+def parse_as_of(request, day_param="as_of", letter_param="letter", known_param="known"):
+    """Return the AsOf that `?as_of=`, `?known=` and `?letter=` ask for, or None for today."""
+    return as_of_from(
+        request.GET.get(day_param), request.GET.get(letter_param), request.GET.get(known_param)
+    )
 
 
-# --- The programme then -----------------------------------------------------------------------
+# --- Record time: what was recorded at K --------------------------------------------------------
 
 
 def latest_records(history_queryset, moment, *, inclusive=True):
@@ -121,57 +172,82 @@ def latest_records(history_queryset, moment, *, inclusive=True):
     )
 
 
-_latest_records = latest_records
+def records_at(model, known=None):
+    """Return `model`'s objects as recorded at `known` (None: now), unordered, as a queryset to
+    filter and read `.values()` from (`id` is the object's id either way).
+
+    A moment in the past reads the history: the latest record of each object then
+    (`latest_records`). Now (or a moment from now on) reads the live table instead: every write
+    through the models stores its history record as it happens, so the latest records now are the
+    live rows, and the live table answers without a correlated subquery per object. Writes that
+    skip the history (bulk writes, see PITFALLS) would make the two differ; the tracker makes none.
+    """
+    if known is None or known >= timezone.now():
+        return model._default_manager.order_by()
+    return latest_records(model.history.all(), known).order_by()
 
 
-def _visible_measure_records(records, user):
-    """Keep the records `user` may read, judged by the visibility and owner they had then."""
-    from .permissions import can_see_confidential, user_organisation
-
-    if user is None or can_see_confidential(user):
-        return records
-    if not user.is_authenticated:
-        return records.none()
-    organisation = user_organisation(user)
-    hidden = Q(visibility=Visibility.CONFIDENTIAL)
-    if organisation is not None:
-        hidden &= ~Q(owner_id=organisation.pk)
-    return records.exclude(hidden)
+def version_at(model, pk, known):
+    """Return the version of one object recorded at `known`, or None if it had none then."""
+    return latest_records(model.history.filter(id=pk), known).first()
 
 
-def measures_as_of(moment, *, user=None):
-    """Return the measures as they stood at `moment` (HistoricalMeasure records, see above)."""
-    records = _latest_records(Measure.history.all(), moment)
-    records = _visible_measure_records(records, user)
-    return records.select_related("plan", "action_line", "theme", "owner").order_by(
-        "plan_id", "action_line__order", "code", "title"
+# --- Valid time: what applied on D --------------------------------------------------------------
+
+
+def status_on(day, known=None, *, ref="id"):
+    """Return an expression for the status in effect on `day`, as known at `known` (None: now), of
+    the measure whose id is the outer query's `ref`: the status of the latest record up to `known`
+    whose status took effect on or before `day`; "" when none had (joined without a status then).
+
+    On a live row or a record of K whose own status took effect by `day`, that is its own status
+    (the latest record with an earlier date is itself); the history is read only for the others.
+    """
+    records = Measure.history.filter(id=OuterRef(ref), status_since__lte=day)
+    if known is not None:
+        records = records.filter(history_date__lte=known)
+    earlier = Subquery(records.order_by("-history_date", "-history_id").values("status")[:1])
+    return Case(
+        When(status_since__lte=day, then=F("status")),
+        default=Coalesce(earlier, Value("")),
+        output_field=CharField(),
     )
 
 
-def measure_as_of(measure_id, moment):
-    """Return the version of one measure at `moment`, or None if it did not exist then."""
-    return _latest_records(Measure.history.filter(id=measure_id), moment).first()
+def measures_on(as_of, *, user=None):
+    """Return the measures in the programme on `as_of.day` as known at `as_of.known` that `user`
+    may read (None: all): live rows for now, else history records; each with `status_then`, its
+    status on that day (the record's own `status` is the latest one recorded at K). Ordered as
+    the programme is."""
+    records = readable_measures(records_at(Measure, as_of.known), user)
+    return (
+        records.filter(joined_on__lte=as_of.day)
+        .annotate(status_then=status_on(as_of.day, as_of.known))
+        .select_related("plan", "action_line", "theme", "owner")
+        .order_by("plan", "action_line__order", "code", "title")
+    )
 
 
-def progress_as_of(moment, *, user=None, measures=None):
-    """Return the progress updates as they stood at `moment`, newest date first; only those of
-    measures visible to `user` then, and of the measure ids in `measures` when given."""
-    records = _latest_records(ProgressUpdate.history.all(), moment)
-    visible = measures_as_of(moment, user=user).values("id")
-    records = records.filter(measure_id__in=visible)
+def shown_then(records):
+    """Return `records` (from `measures_on`) as a list whose `status` is the status on the day
+    asked for, so templates and the rules of the model (`is_closed`, `is_overdue`) answer for it."""
+    records = list(records)
+    for record in records:
+        record.status = record.status_then
+    return records
+
+
+def progress_on(as_of, *, user=None, measures=None):
+    """Return the progress updates dated up to `as_of.day` as recorded at `as_of.known` (newest
+    date first) that `user` may read, of measures in the programme then (`measures_on`), and of
+    the measure ids in `measures` when given."""
+    records = readable_updates(records_at(ProgressUpdate, as_of.known), user)
+    records = records.filter(
+        date__lte=as_of.day, measure_id__in=measures_on(as_of, user=user).values("id")
+    )
     if measures is not None:
         records = records.filter(measure_id__in=list(measures))
-    if user is not None:
-        from .permissions import can_see_confidential, user_organisation
-
-        if not can_see_confidential(user):
-            # Confidential updates only for the organisation that owned the measure then.
-            organisation = user_organisation(user)
-            own = measures_as_of(moment).filter(owner_id=getattr(organisation, "pk", None))
-            records = records.exclude(
-                Q(visibility=Visibility.CONFIDENTIAL) & ~Q(measure_id__in=own.values("id"))
-            )
-    return records.select_related("author", "author_organisation").order_by("-date", "-history_id")
+    return records.select_related("author", "author_organisation").order_by("-date", "-id")
 
 
 # --- Comparing two moments ----------------------------------------------------------------------
@@ -179,7 +255,7 @@ def progress_as_of(moment, *, user=None, measures=None):
 
 @dataclass
 class StatusChange:
-    measure: object  # the HistoricalMeasure record at the later moment
+    measure: object  # the measure's record at the later moment
     old_status: str
     new_status: str
 
@@ -207,12 +283,13 @@ class Comparison:
 
 
 def compare(start, end, *, user=None):
-    """Return what changed in the programme between two AsOf moments: measures added and removed,
-    status changes (from → to), and the progress logged in between. Four queries."""
-    if start.moment > end.moment:
+    """Return what changed in the programme between two AsOfs: measures that joined and left,
+    status changes (from → to, each as known at its own moment), and the progress dated after
+    the first day up to the second, as known at the second. Four queries."""
+    if (start.day, start.known or timezone.now()) > (end.day, end.known or timezone.now()):
         start, end = end, start
-    before = {r.id: r for r in measures_as_of(start.moment, user=user)}
-    after = list(measures_as_of(end.moment, user=user))
+    before = {r.id: r for r in shown_then(measures_on(start, user=user))}
+    after = shown_then(measures_on(end, user=user))
     after_ids = {r.id for r in after}
     comparison = Comparison(start=start, end=end)
     for record in after:
@@ -222,10 +299,7 @@ def compare(start, end, *, user=None):
         elif old.status != record.status:
             comparison.status_changes.append(StatusChange(record, old.status, record.status))
     comparison.removed = [r for pk, r in before.items() if pk not in after_ids]
-    created_between = ProgressUpdate.history.filter(
-        history_type="+", history_date__gt=start.moment, history_date__lte=end.moment
-    ).values("id")
-    progress = progress_as_of(end.moment, user=user).filter(id__in=created_between)
+    progress = progress_on(end, user=user).filter(date__gt=start.day)
     names = {r.id: r for r in after}
     comparison.progress = list(progress)
     for update in comparison.progress:

@@ -62,10 +62,11 @@ YES_NO = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
 class MeasureFilter(django_filters.FilterSet):
     """Filters of the measure list; they live in the query string, so a list can be bookmarked.
 
-    With `as_of` (an AsOf) the queryset holds historical records (`measures_as_of`): status,
-    owner, theme, plan and action line filter the fields as they were then, the search covers
-    title and description, "overdue" is judged at that day; a filter that cannot be applied then
-    is left out and its label put in `not_applied`, so the page can say so.
+    With `as_of` (an AsOf) the queryset holds the measures then (`asof.measures_on`): status
+    filters the status in effect on that day, owner, theme, plan and action line the fields as
+    recorded then, the search covers title and description, "overdue" is judged at that day; a
+    filter that cannot be applied then is left out and its label put in `not_applied`, so the
+    page can say so.
     """
 
     q = django_filters.CharFilter(
@@ -75,7 +76,10 @@ class MeasureFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=MeasureStatus.choices[1:], empty_label=_("All statuses")
+        label=_("Status"),
+        choices=MeasureStatus.choices[1:],
+        empty_label=_("All statuses"),
+        method="filter_status",
     )
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"),
@@ -145,9 +149,12 @@ class MeasureFilter(django_filters.FilterSet):
             return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
         return queryset.search(value, user=self.request.user if self.request else None)
 
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(**{"status_then" if self.as_of else "status": value})
+
     def filter_overdue(self, queryset, name, value):
         if self.as_of:
-            overdue = queryset.exclude(status__in=MeasureStatus.closed()).filter(
+            overdue = queryset.exclude(status_then__in=MeasureStatus.closed()).filter(
                 due_date__lt=self.as_of.day
             )
             return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))

@@ -16,9 +16,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
 from .history import current_user
+from .permissions import can_see_confidential, user_organisation
 
 
 class HistoryOrigin(models.Model):
@@ -56,10 +58,14 @@ class TrackedHistory(HistoricalRecords):
         return meta
 
 
-def history(**kwargs):
-    """Return the HistoricalRecords every domain model uses."""
+def history(*, rules=(), **kwargs):
+    """Return the HistoricalRecords every domain model uses; `rules` are mixins the model and its
+    history records share, so a record of the past answers the same rules as a live row."""
     return TrackedHistory(
-        bases=[HistoryOrigin], get_user=current_user, cascade_delete_history=False, **kwargs
+        bases=[HistoryOrigin, *rules],
+        get_user=current_user,
+        cascade_delete_history=False,
+        **kwargs,
     )
 
 
@@ -344,8 +350,21 @@ class ProgressLetter(models.Model):
 
     @property
     def as_of(self):
-        """Return the moment this letter fixes: the end of its date, Amsterdam time."""
+        """Return the end of the letter's date, Amsterdam time."""
         return end_of_day(self.date)
+
+    @property
+    def period(self):
+        """Return (first day, last day) the letter reports on; its date when it names none."""
+        return (self.period_start or self.date, self.period_end or self.date)
+
+    @property
+    def known_at(self):
+        """Return the record moment a sent letter fixes: what the tracker knew at the end of the
+        day it was sent (facts typed in that day count); None for a draft, which reads now."""
+        if not self.is_sent:
+            return None
+        return end_of_day(timezone.localdate(self.sent_at))
 
     def mark_sent(self, *, by, at=None, history_date=None):
         """Fix the letter: from now on it reports the programme as it stood on its date.
@@ -526,14 +545,16 @@ class MeasureQuerySet(models.QuerySet):
             updates = updates.filter(date__gt=date)
         return self.filter(~Exists(updates))
 
-    def status_counts(self, by_action_line=False):
+    def status_counts(self, by_action_line=False, status="status"):
         """Return (plan, status, count) rows, one query, in display order; with
         `by_action_line`, (theme, plan, action line, status, count) rows: a finer table that
-        grows with every action line and theme of every plan."""
+        grows with every action line and theme of every plan. `status` names the field or
+        annotation counted (`status_then` for the status on a past day); rows carry it as
+        `counted_status`."""
         if not by_action_line:
             return (
                 self.order_by()
-                .values("plan__pk", "plan__title", "plan__short_title", "status")
+                .values("plan__pk", "plan__title", "plan__short_title", counted_status=F(status))
                 .annotate(count=Count("pk"))
                 .order_by("plan")  # Plan's own order
             )
@@ -549,7 +570,7 @@ class MeasureQuerySet(models.QuerySet):
                 "action_line__pk",
                 "action_line__name",
                 "action_line__order",
-                "status",
+                counted_status=F(status),
             )
             .annotate(count=Count("pk"))
             .order_by("theme__order", "theme__name", "plan", "action_line__order")
@@ -576,35 +597,31 @@ class MeasureQuerySet(models.QuerySet):
         return measures.exclude(updates__date__gt=since)
 
     def visible_to(self, user):
-        """Return the measures `user` may read: confidential ones only for coordinators and the
-        owning organisation."""
-        from .permissions import can_see_confidential, user_organisation
-
-        if not user.is_authenticated:
-            return self.none()
-        if can_see_confidential(user):
-            return self
-        organisation = user_organisation(user)
-        if organisation is None:
-            return self.exclude(visibility=Visibility.CONFIDENTIAL)
-        return self.filter(~Q(visibility=Visibility.CONFIDENTIAL) | Q(owner=organisation))
-
-    def hidden_from(self, user):
-        """Return the measures `user` may not read: the complement of `visible_to`, a small set
-        (confidential measures of other organisations), cheap to exclude from long history
-        scans ordered by date."""
-        from .permissions import can_see_confidential, user_organisation
-
-        if not user.is_authenticated:
-            return self
-        if can_see_confidential(user):
-            return self.none()
-        hidden = self.filter(visibility=Visibility.CONFIDENTIAL)
-        organisation = user_organisation(user)
-        return hidden if organisation is None else hidden.exclude(owner=organisation)
+        """Return the measures `user` may read (see `readable_measures`)."""
+        return readable_measures(self, user)
 
 
-class Measure(models.Model):
+class HistoricalMeasureQuerySet(HistoricalQuerySet):
+    def visible_to(self, user):
+        """Return the versions of measures `user` may read (see `readable_measures`)."""
+        return readable_measures(self, user)
+
+    def open(self):
+        return self.exclude(status__in=MeasureStatus.closed())
+
+
+class MeasureRules:
+    """The rules a measure answers, as a live row and as a history record alike."""
+
+    @property
+    def is_closed(self):
+        return self.status in MeasureStatus.closed()
+
+    def is_overdue(self, today):
+        return bool(self.due_date and self.due_date < today and not self.is_closed)
+
+
+class Measure(MeasureRules, models.Model):
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="measures"
     )
@@ -712,7 +729,11 @@ class Measure(models.Model):
     )
 
     objects = MeasureQuerySet.as_manager()
-    history = history(m2m_fields=[partners, countries])
+    history = history(
+        m2m_fields=[partners, countries],
+        historical_queryset=HistoricalMeasureQuerySet,
+        rules=[MeasureRules],
+    )
 
     class Meta:
         ordering = ["plan", "action_line__order", "code", "title"]
@@ -807,13 +828,6 @@ class Measure(models.Model):
             errors["status_since"] = before_joining(self.joined_on)
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def is_closed(self):
-        return self.status in MeasureStatus.closed()
-
-    def is_overdue(self, today):
-        return bool(self.due_date and self.due_date < today and not self.is_closed)
 
     def set_status(
         self, status, *, by, on=None, reason="", history_date=None, expected_version=None, m2m=None
@@ -1014,40 +1028,8 @@ class Measure(models.Model):
 
 class ProgressUpdateQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Return the updates `user` may read: confidential ones only for coordinators, the
-        organisation that owns the measure and the organisation that wrote the update; never
-        an update on a measure the user may not see."""
-        from .permissions import can_see_confidential, user_organisation
-
-        if not user.is_authenticated:
-            return self.none()
-        if can_see_confidential(user):
-            return self
-        updates = self.filter(measure__in=Measure.objects.visible_to(user))
-        organisation = user_organisation(user)
-        if organisation is None:
-            return updates.exclude(visibility=Visibility.CONFIDENTIAL)
-        return updates.filter(
-            ~Q(visibility=Visibility.CONFIDENTIAL)
-            | Q(measure__owner=organisation)
-            | Q(author_organisation=organisation)
-        )
-
-    def hidden_from(self, user):
-        """Return the updates `user` may not read: the complement of `visible_to` (see
-        `MeasureQuerySet.hidden_from`)."""
-        from .permissions import can_see_confidential, user_organisation
-
-        if not user.is_authenticated:
-            return self
-        if can_see_confidential(user):
-            return self.none()
-        hidden = Q(measure__in=Measure.objects.hidden_from(user))
-        confidential = Q(visibility=Visibility.CONFIDENTIAL)
-        organisation = user_organisation(user)
-        if organisation is not None:
-            confidential &= ~Q(measure__owner=organisation) & ~Q(author_organisation=organisation)
-        return self.filter(hidden | confidential)
+        """Return the updates `user` may read (see `readable_updates`)."""
+        return readable_updates(self, user)
 
     def approved(self):
         return self.filter(state=UpdateState.APPROVED)
@@ -1055,6 +1037,96 @@ class ProgressUpdateQuerySet(models.QuerySet):
     def for_letter(self, start, end):
         """Return approved updates meant for the letter, dated within [start, end]."""
         return self.approved().filter(include_in_letter=True, date__gte=start, date__lte=end)
+
+
+class HistoricalProgressUpdateQuerySet(HistoricalQuerySet):
+    def visible_to(self, user):
+        """Return the versions of updates `user` may read (see `readable_updates`)."""
+        return readable_updates(self, user)
+
+
+# --- Who may read what: one rule for live rows and history records -----------------------------
+
+
+def _hidden_by_own_terms(user):
+    """Return a Q for the measure rows or records that `user` may not read by their own
+    visibility and owner (confidential, of another organisation), or None when `user` reads
+    everything (a coordinator)."""
+    if can_see_confidential(user):
+        return None
+    hidden = Q(visibility=Visibility.CONFIDENTIAL)
+    organisation = user_organisation(user)
+    if organisation is not None:
+        hidden &= ~Q(owner_id=organisation.pk)
+    return hidden
+
+
+def _measures_hidden_now(user, hidden):
+    """Return the ids (two subqueries) of the measures `user` may not read as they are now: live
+    rows by their present terms, deleted measures by the terms of their deletion record."""
+    return (
+        Measure.objects.filter(hidden).values("pk"),
+        Measure.history.filter(history_type="-").filter(hidden).values("id"),
+    )
+
+
+def readable_measures(records, user, *, id_field="id"):
+    """Return the measure rows or history records among `records` that `user` may read.
+
+    The one access rule: a record is readable when its own visibility and owner allow it (a
+    version that was confidential stays hidden though the measure is public now) and the
+    measure as it is now allows it too (a measure made confidential, re-owned or deleted while
+    confidential hides its earlier versions). Confidential measures are read by coordinators and
+    by the organisation that owns them. `user` None means the system itself (a sent letter is
+    rebuilt as it was published): everything.
+    """
+    if user is None:
+        return records
+    if not user.is_authenticated:
+        return records.none()
+    hidden = _hidden_by_own_terms(user)
+    if hidden is None:
+        return records
+    records = records.exclude(hidden)
+    if records.model is Measure:
+        return records  # a live row's own terms are its present terms
+    live, deleted = _measures_hidden_now(user, hidden)
+    return records.exclude(**{f"{id_field}__in": live}).exclude(**{f"{id_field}__in": deleted})
+
+
+def readable_updates(records, user):
+    """Return the progress updates (rows or history records) among `records` that `user` may
+    read: updates of measures readable now (`readable_measures`), and a confidential update only
+    for coordinators, the organisation that wrote it and the organisation that owns the measure
+    now."""
+    if user is None:
+        return records
+    if not user.is_authenticated:
+        return records.none()
+    hidden = _hidden_by_own_terms(user)
+    if hidden is None:
+        return records
+    live, deleted = _measures_hidden_now(user, hidden)
+    records = records.exclude(measure_id__in=live).exclude(measure_id__in=deleted)
+    confidential = Q(visibility=Visibility.CONFIDENTIAL)
+    organisation = user_organisation(user)
+    if organisation is not None:
+        own = Measure.objects.filter(owner_id=organisation.pk).values("pk")
+        confidential &= ~Q(author_organisation_id=organisation.pk) & ~Q(measure_id__in=own)
+    return records.exclude(confidential)
+
+
+def can_read_measure(user, measure):
+    """Return True if `user` may read `measure` (a row or a history record) as it is: its own
+    terms only; for one object already read through `visible_to` that is the whole rule."""
+    if user is None:
+        return True
+    if not user.is_authenticated:
+        return False
+    if can_see_confidential(user) or measure.visibility != Visibility.CONFIDENTIAL:
+        return True
+    organisation = user_organisation(user)
+    return organisation is not None and measure.owner_id == organisation.pk
 
 
 class ProgressUpdate(models.Model):
@@ -1119,7 +1191,7 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ProgressUpdateQuerySet.as_manager()
-    history = history(indexes=[("date",)])
+    history = history(indexes=[("date",)], historical_queryset=HistoricalProgressUpdateQuerySet)
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -1,45 +1,51 @@
 """
 The progress summary: the draft of the next progress letter, built from the data.
 
-`build_summary(start, end, ...)` reads the programme as it stood at the end of the period (or at a
-letter's date) from the history tables and returns plain dataclasses; the renderers in
-`measures/renderers/` only format them. Nothing here renders, nothing there queries.
+`build_summary(start, end, ...)` asks about valid time as known at one record moment (see shared
+TIME.md): the facts that applied in [start, end] — measures that joined the programme in it, the
+status in effect at its start and end, progress dated in it, figures of its years, commitments
+made, due or answered in it — as the tracker knew them at `known` (default now). A sent letter
+is the same built as known at its sent moment (`ProgressLetter.known_at`), so it stays identical
+whatever is recorded later; `corrections(letter)` is the difference. It returns plain
+dataclasses; the renderers in `measures/renderers/` only format them. Nothing here renders,
+nothing there queries.
 
-Each model is read in one query (`state_at`): for a moment in the past the latest historical row
-per object then, chosen in SQL by (history_date, history_id) with `asof.latest_records`; for a
-moment from now on the live table, which holds the same rows. That avoids one query per measure,
-reading every old version, and the duplicates `as_of()` returns when two records share a
-timestamp. The states of a measure at the start of the period and at the previous letter are
-subqueries of the same query; progress updates are read only when dated in the period (or since
-the previous letter, for the changes).
+Every model is read through the one reader, `asof.records_at` (the live table for now, the
+latest history record of each object at a past moment), in one query each; a measure's statuses
+at the period's start and end and at the previous letter are `asof.status_on` expressions of
+the same query; progress updates are read only when dated in the period (or since the previous
+letter, for the changes). Names (organisations, themes, plans, action lines, indicators) are
+read as recorded at `known` too, so a renamed organisation does not change a sent letter.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Q
 from django.utils import timezone
 
 from . import formatting
-from .asof import latest_records
+from .asof import records_at, status_on
 from .models import (
     ActionLine,
     Commitment,
     CommitmentKind,
     CommitmentStatus,
+    Indicator,
     IndicatorUnit,
     IndicatorValue,
     LetterKind,
     Measure,
     MeasureStatus,
     Organisation,
+    Plan,
     ProgressLetter,
     ProgressUpdate,
     Theme,
     UpdateState,
     Visibility,
-    end_of_day,
+    readable_measures,
 )
 from .permissions import can_see_confidential, user_organisation
 
@@ -59,13 +65,20 @@ STATUS_NL = {
     MeasureStatus.COMPLETED: "afgerond",
     MeasureStatus.STOPPED: "gestopt",
     MeasureStatus.EMBEDDED: "geborgd in het reguliere werk",
+    MeasureStatus.REPLACED: "vervangen door een andere maatregel",
 }
 
 OUTCOME_FULFILLED = "fulfilled"
+OUTCOME_ANSWERED = "answered"  # answered, and no deadline was set: neither on time nor late
+OUTCOME_PARTLY = "partly"
+OUTCOME_LAPSED = "lapsed"
 OUTCOME_LATE = "late"
 OUTCOME_OPEN = "open"
 OUTCOME_NL = {
     OUTCOME_FULFILLED: "tijdig beantwoord",
+    OUTCOME_ANSWERED: "beantwoord",
+    OUTCOME_PARTLY: "gedeeltelijk beantwoord",
+    OUTCOME_LAPSED: "vervallen",
     OUTCOME_LATE: "later beantwoord dan toegezegd",
     OUTCOME_OPEN: "nog open",
 }
@@ -316,7 +329,7 @@ class Completeness:
 class Summary:
     start: datetime.date
     end: datetime.date
-    as_of: datetime.datetime
+    known: datetime.datetime | None  # the record moment read; None: now
     include_internal: bool
     filters: dict
     previous_letter: LetterRef | None
@@ -345,43 +358,27 @@ class Summary:
         return f"{formatting.date_nl(self.start)} tot en met {formatting.date_nl(self.end)}"
 
 
-# --- Reading history ---------------------------------------------------------------------------
+# --- Reading ----------------------------------------------------------------------------------
 
 
-def state_at(model, moment):
-    """Return `model`'s objects as they stood at `moment`, unordered, as a queryset to filter
-    and read `.values()` from (`id` is the object's id either way).
-
-    A moment in the past reads the history: the latest record of each object then
-    (`latest_records`). A moment from now on reads the live table instead: every write through
-    the models stores its history record as it happens, dated now, so the latest records at
-    such a moment are the live rows (deleted objects gone from both), and the live table
-    answers without a correlated subquery per object: the default summary, up to today, reads
-    40,000 progress updates at 10,000 measures. Writes that skip the history (bulk writes, see
-    PITFALLS) or back-date it before a later edit would make the two differ; the tracker makes
-    neither, and the builder leaves out measures the history has never recorded.
-    """
-    if moment >= timezone.now():
-        return model._default_manager.order_by()
-    return latest_records(model.history.all(), moment).order_by()
-
-
-def _rows_at(model, moment, filters, *fields):
-    """Return {object id: values} of `model`'s objects matching `filters` as they stood at
-    `moment` (one query; unordered: the caller sorts what it shows)."""
-    rows = state_at(model, moment).filter(filters).values("id", *fields)
+def _rows_at(model, known, filters, *fields):
+    """Return {object id: values} of `model`'s objects matching `filters` as recorded at
+    `known` (one query; unordered: the caller sorts what it shows)."""
+    rows = records_at(model, known).filter(filters).values("id", *fields)
     return {row["id"]: row for row in rows}
 
 
-def _status_before(moment):
-    """A subquery: the status of the measure (OuterRef "id") just before `moment`; None when it
-    did not exist then or had been deleted."""
-    return Subquery(
-        Measure.history.filter(id=OuterRef("id"), history_date__lt=moment)
-        .order_by("-history_date", "-history_id")
-        .annotate(status_then=Case(When(history_type="-", then=Value(None)), default=F("status")))
-        .values("status_then")[:1]
-    )
+def _names_at(model, known, *fields):
+    """Return {id: values} of every object of a short reference table as recorded at `known`
+    (one query; two for a past moment: objects the history never recorded by then, e.g.
+    written in bulk, answer with their present row rather than not at all)."""
+    rows = {row["id"]: row for row in records_at(model, known).values("id", *fields)}
+    if known is not None and known < timezone.now():
+        unrecorded = model._default_manager.exclude(
+            pk__in=model.history.filter(history_date__lte=known).values("id")
+        )
+        rows.update({row["id"]: row for row in unrecorded.values("id", *fields)})
+    return rows
 
 
 def start_of_day(day):
@@ -433,17 +430,19 @@ def build_summary(
     organisation=None,
     include_internal=False,
     user=None,
-    as_of=None,
+    known=None,
     letter=None,
 ):
-    """Return the summary of [start, end] as the programme stood at `as_of` (default: the end of
-    the period). Internal and confidential measures and updates stay out unless
-    `include_internal`; confidential ones then only for a `user` who may see them."""
+    """Return the summary of [start, end]: the facts valid in the period as the tracker knew
+    them at `known` (default: now; for a sent `letter`, the moment it was sent). Internal and
+    confidential measures and updates stay out unless `include_internal`; confidential ones then
+    only for a `user` who may see them. With `user` only what that user may read is included
+    (`models.readable_measures`); a sent letter is built for nobody in particular: it is what
+    was published."""
     if start > end:
         raise ValueError("The period must end after it starts.")
-    end_moment = end_of_day(end)
-    as_of = as_of or end_moment
-    start_moment = start_of_day(start)
+    if known is None and letter is not None:
+        known = letter.known_at
     if isinstance(theme, str):
         theme = Theme.objects.get(code=theme)
     theme_id, plan_id, organisation_id = _pk(theme), _pk(plan), _pk(organisation)
@@ -458,14 +457,13 @@ def build_summary(
     # changes start from it): the last one sent before the period's end, so a letter sent early
     # in the period counts (the letter of 1 June 2015 follows the one of 4 September 2014, though
     # its period starts on 1 September), and a letter dated on the last day is the one being
-    # drafted.
-    previous = ProgressLetter.objects.filter(kind__in=REPORTING_KINDS).last_sent(
-        before=end - datetime.timedelta(days=1)
-    )
+    # drafted. A letter rebuilt as known when it was sent only follows on letters sent by then.
+    letters = ProgressLetter.objects.filter(kind__in=REPORTING_KINDS)
+    if known is not None:
+        letters = letters.filter(sent_at__lte=known)
+    previous = letters.last_sent(before=end - datetime.timedelta(days=1))
     if letter is not None and previous is not None and previous.pk == letter.pk:
-        previous = ProgressLetter.objects.filter(kind__in=REPORTING_KINDS).last_sent(
-            before=letter.date - datetime.timedelta(days=1)
-        )
+        previous = letters.last_sent(before=letter.date - datetime.timedelta(days=1))
     previous_ref = None
     if previous is not None:
         previous_ref = LetterRef(
@@ -475,25 +473,22 @@ def build_summary(
             previous.kamerstuk,
             notes.cite(previous.kamerstuk),
         )
-    changes_moment = previous.as_of if previous is not None else start_moment
+    day_before = start - datetime.timedelta(days=1)
+    changes_day = previous.date if previous is not None else day_before
 
-    # Query: the latest version of every measure at as_of, with the date it first appeared and
-    # its status at the start of the period and at the previous letter (subqueries).
-    measures_then = state_at(Measure, as_of)
-    if user is not None:
-        measures_then = measures_then.filter(id__in=Measure.objects.visible_to(user).values("pk"))
-    first_version = (
-        Measure.history.filter(id=OuterRef("id"))
-        .order_by("history_date", "history_id")
-        .values("history_date")[:1]
-    )
+    # Query: every measure in the programme by the period's end as recorded at `known`, with its
+    # status in effect the day before the period, on its last day and on the previous letter's
+    # day (valid time, as known then).
     at_end = {
         row["id"]: row
-        for row in measures_then.annotate(
-            first_seen=Subquery(first_version),
-            status_at_start=_status_before(start_moment),
-            status_at_letter=_status_before(changes_moment),
-        ).values(
+        for row in readable_measures(records_at(Measure, known), user)
+        .filter(joined_on__lte=end)
+        .annotate(
+            status_at_start=status_on(day_before, known),
+            status_at_end=status_on(end, known),
+            status_at_letter=status_on(changes_day, known),
+        )
+        .values(
             "id",
             "code",
             "title",
@@ -502,16 +497,15 @@ def build_summary(
             "plan_id",
             "action_line_id",
             "visibility",
-            "status",
+            "joined_on",
             "due_date",
             "completed_date",
             "source_reference",
-            "first_seen",
             "status_at_start",
+            "status_at_end",
             "status_at_letter",
         )
     }
-    first_seen = {pk: row["first_seen"] for pk, row in at_end.items()}
 
     def confidential_ok(row):
         return see_confidential or (user_org is not None and row["owner_id"] == user_org.pk)
@@ -528,28 +522,24 @@ def build_summary(
             continue
         if organisation_id and row["owner_id"] != organisation_id:
             continue
-        # Not yet there at the end of the period; or never recorded in the history at all
-        # (a bulk write, see PITFALLS): the past cannot show it, so neither does the present.
-        if first_seen[pk] is None or first_seen[pk] > end_moment:
-            continue
         selected[pk] = row
 
-    # Queries: the names of themes and action lines (with their plans).
-    themes = {t.pk: t for t in Theme.objects.all()}
-    lines = {
-        line.pk: line
-        for line in ActionLine.objects.select_related("plan").filter(
-            pk__in={r["action_line_id"] for r in selected.values() if r["action_line_id"]}
-        )
+    # Queries: the names of themes, plans, action lines and organisations (owners and authors)
+    # as recorded at `known`: short tables, read whole.
+    themes = _names_at(Theme, known, "code", "name", "order")
+    plans = _names_at(Plan, known, "title", "short_title", "start")
+    lines = _names_at(ActionLine, known, "plan_id", "name", "order")
+    organisations = {
+        pk: row["abbreviation"] or row["name"]
+        for pk, row in _names_at(Organisation, known, "name", "abbreviation").items()
     }
-    # Query: every organisation's short name (owners and authors; a short table).
-    organisations = {o.pk: o.short_name for o in Organisation.objects.all()}
 
     entries = {}
     closed = MeasureStatus.closed()
     for pk, row in selected.items():
-        status_start = row["status_at_start"]
-        status_end = row["status"]
+        is_new = row["joined_on"] >= start
+        status_start = None if is_new else row["status_at_start"]
+        status_end = row["status_at_end"]
         entries[pk] = MeasureEntry(
             id=pk,
             code=row["code"],
@@ -563,14 +553,14 @@ def build_summary(
             status_end=status_end,
             due_date=row["due_date"],
             completed_date=row["completed_date"],
-            is_new=start_moment <= first_seen[pk] <= end_moment,
+            is_new=is_new,
             is_completed=status_end == MeasureStatus.COMPLETED
             and status_start != MeasureStatus.COMPLETED,
             is_delayed=status_end == MeasureStatus.DELAYED,
             is_overdue=bool(row["due_date"] and row["due_date"] < end and status_end not in closed),
         )
 
-    # Query: the progress updates as they stood at as_of, dated in the period (or after the
+    # Query: the progress updates as recorded at `known`, dated in the period (or after the
     # previous letter, for the changes since then); those of measures not shown are skipped below.
     first_day = start
     if previous is not None:
@@ -579,7 +569,7 @@ def build_summary(
     in_changes = Q(state=UpdateState.APPROVED, visibility__in=allowed)
     update_rows = _rows_at(
         ProgressUpdate,
-        as_of,
+        known,
         Q(date__gte=first_day, date__lte=end) & (Q(date__gte=start) | in_changes),
         "measure_id",
         "date",
@@ -626,36 +616,46 @@ def build_summary(
                 entry.next_steps = update.next_steps
 
     # Sections: theme order, then plan and action line order, then code and title.
+    def plan_key(plan_id):
+        """The plan's place in Plan.Meta.ordering (see Plan.sort_key), from its row."""
+        row = plans.get(plan_id) or {"start": None, "title": "", "id": plan_id}
+        return (row["start"] is None, row["start"] or datetime.date.min, row["title"], plan_id)
+
+    def plan_name(plan_id):
+        row = plans.get(plan_id)
+        return (row["short_title"] or row["title"]) if row else ""
+
     def line_key(entry):
         line = lines.get(entry.action_line_id)
         if line is None:
             return (1, (), 0)
-        return (0, line.plan.sort_key, line.order)
+        return (0, plan_key(line["plan_id"]), line["order"])
 
     theme_sections = []
     by_theme = {}
     for entry in entries.values():
         by_theme.setdefault(entry.theme_id, []).append(entry)
 
-    # Queries: the indicators of the themes shown and their values as of as_of.
+    # Queries: the indicators of the themes shown and their values, as recorded at `known`.
     figure_theme_ids = {theme_id} if theme_id else set(by_theme)
     if not theme_id and not plan_id and not organisation_id:
         figure_theme_ids = set(themes)
-    figures_by_theme = _figures(figure_theme_ids, start, end, as_of)
+    figures_by_theme = _figures(figure_theme_ids, start, end, known)
 
-    numbered_themes = [t for t in themes.values() if t.pk in by_theme or t.pk in figures_by_theme]
-    for number, theme_obj in enumerate(numbered_themes, start=1):
+    theme_order = sorted(themes.values(), key=lambda t: (t["order"], t["name"], t["id"]))
+    numbered_themes = [t for t in theme_order if t["id"] in by_theme or t["id"] in figures_by_theme]
+    for number, theme_row in enumerate(numbered_themes, start=1):
         measures = sorted(
-            by_theme.get(theme_obj.pk, []),
+            by_theme.get(theme_row["id"], []),
             key=lambda e: (line_key(e), e.code, e.title.lower(), e.id),
         )
         sections = []
         plans_in_theme = {m.plan_id for m in measures}
         for entry in measures:
             line = lines.get(entry.action_line_id)
-            name = line.name if line else "Overige maatregelen"
+            name = line["name"] if line else "Overige maatregelen"
             if line and len(plans_in_theme) > 1:
-                name = f"{name} ({line.plan})"
+                name = f"{name} ({plan_name(line['plan_id'])})"
             if not sections or sections[-1].name != name:
                 sections.append(
                     ActionLineSection(
@@ -666,10 +666,10 @@ def build_summary(
         theme_sections.append(
             ThemeSection(
                 number=number,
-                code=theme_obj.code,
-                name=theme_obj.name,
+                code=theme_row["code"],
+                name=theme_row["name"],
                 action_lines=sections,
-                figures=figures_by_theme.get(theme_obj.pk, []),
+                figures=figures_by_theme.get(theme_row["id"], []),
             )
         )
     table_number = 0
@@ -683,13 +683,14 @@ def build_summary(
         entry.note = notes.cite(selected[entry.id]["source_reference"])
 
     commitments, unanswered = _commitments(
-        letter, start, end, as_of, set(entries), notes, theme_id or plan_id or organisation_id
+        letter, start, end, known, set(entries), notes, theme_id or plan_id or organisation_id
     )
 
     ordered = [m for t in theme_sections for line in t.action_lines for m in line.measures]
     status_changes = []
     for entry in ordered:
-        status_then = selected[entry.id]["status_at_letter"]
+        row = selected[entry.id]
+        status_then = row["status_at_letter"] if row["joined_on"] <= changes_day else None
         if status_then != entry.status_end:
             status_changes.append(StatusChange(entry, status_then, entry.status_end))
 
@@ -699,10 +700,10 @@ def build_summary(
     return Summary(
         start=start,
         end=end,
-        as_of=as_of,
+        known=known,
         include_internal=include_internal,
         filters={
-            "theme": themes[theme_id].name if theme_id in themes else "",
+            "theme": themes[theme_id]["name"] if theme_id in themes else "",
             "plan": str(plan) if plan else "",
             "organisation": str(organisation) if organisation else "",
         },
@@ -729,15 +730,21 @@ def build_summary(
     )
 
 
-def _figures(theme_ids, start, end, as_of):
-    """Return {theme id: [FigureTable]} for the yearly totals around the period (1 query: the
-    values as of `as_of`, each with its indicator as it is now)."""
+def _figures(theme_ids, start, end, known):
+    """Return {theme id: [FigureTable]} for the yearly totals around the period (2 queries: the
+    indicators and their values as recorded at `known`)."""
     first_year = start.year - FIGURE_YEARS_BEFORE
+    indicators_then = {
+        row["id"]: row
+        for row in records_at(Indicator, known)
+        .filter(theme_id__in=theme_ids)
+        .values("id", "name", "unit", "theme_id", "default_source", "order")
+    }
     values = _rows_at(
         IndicatorValue,
-        as_of,
+        known,
         Q(
-            indicator__theme_id__in=theme_ids,
+            indicator_id__in=list(indicators_then),
             quarter=0,
             breakdown="",
             year__gte=first_year - 1,
@@ -748,12 +755,10 @@ def _figures(theme_ids, start, end, as_of):
         "target",
         "realised",
         "source",
-        "indicator__name",
-        "indicator__unit",
-        "indicator__theme_id",
-        "indicator__default_source",
-        "indicator__order",
     )
+    for row in values.values():
+        indicator = indicators_then[row["indicator_id"]]
+        row.update({f"indicator__{name}": indicator[name] for name in indicator if name != "id"})
     by_indicator = {}
     for row in values.values():
         by_indicator.setdefault(row["indicator_id"], {})[row["year"]] = row
@@ -797,12 +802,29 @@ def _figures(theme_ids, start, end, as_of):
     return result
 
 
-def _commitments(this_letter, start, end, as_of, measure_ids, notes, filtered):
-    """Return (commitments due or answered in the period, those due by its end and unanswered),
-    as they stood at `as_of`, with the letters that answered them (1 query; 2 when `filtered`)."""
+def _outcome(row, answered):
+    """Return how a commitment stood: open, answered on time, late, without a deadline (then
+    neither on time nor late), partly, or lapsed."""
+    if not answered:
+        return OUTCOME_OPEN
+    if row["status"] == CommitmentStatus.LAPSED:
+        return OUTCOME_LAPSED
+    if row["status"] == CommitmentStatus.PARTLY_FULFILLED:
+        return OUTCOME_PARTLY
+    if row["due_date"] is None:
+        return OUTCOME_ANSWERED
+    if row["fulfilled_on"] > row["due_date"]:
+        return OUTCOME_LATE
+    return OUTCOME_FULFILLED
+
+
+def _commitments(this_letter, start, end, known, measure_ids, notes, filtered):
+    """Return (commitments made, due or answered in the period, and those due by its end and
+    unanswered then), as recorded at `known`, with the letters that answered them (1 query; 2
+    when `filtered`). An answer dated after the period does not count in it."""
     rows = _rows_at(
         Commitment,
-        as_of,
+        known,
         Q(),
         "kind",
         "number",
@@ -839,18 +861,16 @@ def _commitments(this_letter, start, end, as_of, measure_ids, notes, filtered):
         ),
     )
     for row in ordered:
-        answered = row["status"] != CommitmentStatus.OPEN
+        if row["made_on"] is not None and row["made_on"] > end:
+            continue  # made after the period
+        answered = row["status"] != CommitmentStatus.OPEN and row["fulfilled_on"] <= end
+        made_in = row["made_on"] is not None and start <= row["made_on"] <= end
         due_in = row["due_date"] is not None and start <= row["due_date"] <= end
-        answered_in = answered and row["fulfilled_on"] and start <= row["fulfilled_on"] <= end
+        answered_in = answered and start <= row["fulfilled_on"] <= end
         due_by_end = row["due_date"] is not None and row["due_date"] <= end
-        if not (due_in or answered_in or (due_by_end and not answered)):
+        if not (made_in or due_in or answered_in or (due_by_end and not answered)):
             continue
-        if not answered:
-            outcome = OUTCOME_OPEN
-        elif row["due_date"] and row["fulfilled_on"] > row["due_date"]:
-            outcome = OUTCOME_LATE
-        else:
-            outcome = OUTCOME_FULFILLED
+        outcome = _outcome(row, answered)
         letter = None
         if row["fulfilled_by__date"] is not None:  # the letter, joined: it may have been deleted
             letter = LetterRef(

@@ -5,6 +5,8 @@ Alice coordinates at the ministry, Bob contributes for the police, Carol contrib
 prosecution service (OM), Vera only reads.
 """
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -19,6 +21,9 @@ from measures.models import (
     Theme,
 )
 from measures.permissions import ensure_roles
+
+# Measures join the programme long before the dates the tests log progress on.
+EARLY = datetime.date(2000, 1, 1)
 
 
 @pytest.fixture
@@ -100,6 +105,7 @@ def prevention(plan):
 @pytest.fixture
 def measure(plan, prevention, kst, police):
     return Measure.objects.create(
+        joined_on=EARLY,
         plan=plan,
         action_line=prevention,
         theme=kst,

@@ -60,7 +60,17 @@ def add_at(obj, relation, items, moment):
 
 
 def make_measure(plan, line, theme, owner, title, created, **fields):
-    measure = Measure(plan=plan, action_line=line, theme=theme, owner=owner, title=title, **fields)
+    """A measure recorded at `created`, which (unless `joined_on` says otherwise) is also the
+    day it joined the programme: the data is entered as it happens."""
+    fields.setdefault("joined_on", timezone.localdate(created))
+    measure = Measure(
+        plan=plan,
+        action_line=line,
+        theme=theme,
+        owner=owner,
+        title=title,
+        **fields,
+    )
     return save_at(measure, created)
 
 
@@ -77,7 +87,9 @@ def make_update(measure, day, text, *, approved=True, minute=0, **fields):
 
 
 def set_status(measure, status, day, minute=30):
+    """Record on `day` that the status changed that day."""
     measure.status = status
+    measure.status_since = day
     if status == MeasureStatus.COMPLETED:
         measure.completed_date = day
     return save_at(measure, at(day, 12, minute))

@@ -24,6 +24,9 @@ from measures.models import (
     end_of_day,
 )
 
+# Measures join the programme long before the dates the tests log progress on.
+EARLY = datetime.date(2000, 1, 1)
+
 pytestmark = pytest.mark.django_db
 
 JUNE_1 = datetime.date(2015, 6, 1)
@@ -40,7 +43,7 @@ def dated(obj, moment, by):
 
 
 def make_measure(plan, kst, police, title, moment, by, **fields):
-    measure = Measure(plan=plan, theme=kst, owner=police, title=title, **fields)
+    measure = Measure(joined_on=EARLY, plan=plan, theme=kst, owner=police, title=title, **fields)
     dated(measure, moment, by).save()
     return measure
 

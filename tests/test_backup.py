@@ -39,7 +39,8 @@ with acting_as(alice, "test setup"):
     plan.themes.add(kst)
     line = ActionLine.objects.create(plan=plan, name="Preventie")
     first = Measure.objects.create(plan=plan, action_line=line, theme=kst, owner=police,
-                                   title="Handboek", budget_eur="1500.25")
+                                   title="Handboek", budget_eur="1500.25",
+                                   joined_on=datetime.date(2000, 1, 1))
     first.partners.add(om)
     first.countries.add(nl)
     gone = Measure.objects.create(plan=plan, theme=kst, owner=om, title="Vervalt")
@@ -73,6 +74,7 @@ from django.contrib.auth.models import User
 from django.db.models import Max
 from measures.history import acting_as
 from measures.models import Measure
+
 highest_ever = Measure.history.aggregate(m=Max("id"))["m"]
 alice = User.objects.get(username="alice")
 first = Measure.objects.get(title="Handboek (herzien)")

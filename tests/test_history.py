@@ -17,6 +17,9 @@ from measures.models import (
     UpdateState,
 )
 
+# Measures join the programme long before the dates the tests log progress on.
+EARLY = datetime.date(2000, 1, 1)
+
 
 def latest(obj):
     return obj.history.order_by("-history_date", "-history_id").first()
@@ -25,7 +28,11 @@ def latest(obj):
 def test_creating_a_measure_records_who_did_it(measure, alice):
     with acting_as(alice, "test"):
         created = Measure.objects.create(
-            plan=measure.plan, theme=measure.theme, owner=measure.owner, title="Nieuwe maatregel"
+            joined_on=EARLY,
+            plan=measure.plan,
+            theme=measure.theme,
+            owner=measure.owner,
+            title="Nieuwe maatregel",
         )
     record = latest(created)
     assert record.history_type == "+"

@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from measures.models import Measure, ProgressUpdate, Visibility
 
+# Measures join the programme long before the dates the tests log progress on.
+EARLY = datetime.date(2000, 1, 1)
+
 
 @pytest.fixture
 def today():
@@ -16,6 +19,7 @@ def today():
 @pytest.fixture
 def confidential(measure):
     return Measure.objects.create(
+        joined_on=EARLY,
         plan=measure.plan,
         theme=measure.theme,
         owner=measure.owner,
@@ -78,6 +82,7 @@ def test_hidden_from_is_exactly_what_visible_to_leaves_out(
     for owner in (police, prosecution):
         for visibility in Visibility.values:
             other = Measure.objects.create(
+                joined_on=EARLY,
                 plan=measure.plan,
                 theme=kst,
                 owner=owner,

@@ -10,6 +10,9 @@ from measures.models import Measure, MeasureStatus
 from measures.reminders import build_reminders
 from tests.commitment_data import letter_2015, open_commitment
 
+# Measures join the programme long before the dates the tests log progress on.
+EARLY = datetime.date(2000, 1, 1)
+
 LETTER_DATE = datetime.date(2015, 12, 1)
 TODAY = datetime.date(2015, 11, 1)
 
@@ -24,7 +27,13 @@ def programme(alice, bob, carol, vera, measure, plan, prevention, kst, police, p
 
     def make(title, owner, **extra):
         return Measure.objects.create(
-            plan=plan, action_line=prevention, theme=kst, title=title, owner=owner, **extra
+            joined_on=EARLY,
+            plan=plan,
+            action_line=prevention,
+            theme=kst,
+            title=title,
+            owner=owner,
+            **extra,
         )
 
     stale_police = make("Tweede FILO in Bangkok", police, status=MeasureStatus.IN_PROGRESS)
@@ -88,7 +97,7 @@ def test_without_a_sent_letter_every_measure_without_progress_counts(
     db, bob, plan, prevention, kst, police
 ):
     measure = Measure.objects.create(
-        plan=plan, action_line=prevention, theme=kst, title="Nieuw", owner=police
+        joined_on=EARLY, plan=plan, action_line=prevention, theme=kst, title="Nieuw", owner=police
     )
     reminders = build_reminders(LETTER_DATE, today=TODAY)
     assert reminders.last_letter is None
@@ -101,7 +110,12 @@ def test_its_query_count_does_not_grow_with_the_measures(
 ):
     for number in range(count):
         extra = Measure.objects.create(
-            plan=plan, action_line=prevention, theme=kst, title=f"Maatregel {number}", owner=police
+            joined_on=EARLY,
+            plan=plan,
+            action_line=prevention,
+            theme=kst,
+            title=f"Maatregel {number}",
+            owner=police,
         )
         open_commitment(f"X-{number}", datetime.date(2015, 10, 1)).measures.add(extra)
     # 1 last sent letter, 2 stale measures with owner and plan, 3 commitments due,
@@ -159,7 +173,12 @@ def test_the_commands_query_count_does_not_grow_with_the_measures(
 ):
     for number in range(count):
         Measure.objects.create(
-            plan=plan, action_line=prevention, theme=kst, title=f"Maatregel {number}", owner=police
+            joined_on=EARLY,
+            plan=plan,
+            action_line=prevention,
+            theme=kst,
+            title=f"Maatregel {number}",
+            owner=police,
         )
     call_command("send_reminders", "--dry-run", "--letter-date", "2015-12-01")  # system account
     # 1 the system account (TrackerCommand), then the six of build_reminders: 2 last sent

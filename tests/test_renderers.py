@@ -30,7 +30,7 @@ LONG_WORD = "W" * 500
 @pytest.fixture
 def summary(letter_data):
     letter = letter_data["letter"]
-    return build_summary(START, END, as_of=letter.as_of, letter=letter)
+    return build_summary(START, END, letter=letter)
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def hostile_summary(letter_data):
     letter = letter_data["letter"]
     letter.signed_by = "<w:p>Minister & co</w:p>"
     letter.save()
-    return build_summary(START, END, as_of=letter.as_of, letter=letter)
+    return build_summary(START, END, letter=letter)
 
 
 # --- Word --------------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def test_word_keeps_a_measures_text_exactly_but_for_control_characters(letter_da
     update.next_steps = "Later ]]>\x1f <w:b/>"
     save_at(update, moment.replace(minute=1))
     letter = letter_data["letter"]
-    content = render_docx(build_summary(START, END, as_of=letter.as_of, letter=letter))
+    content = render_docx(build_summary(START, END, letter=letter))
     paragraphs = Document(io.BytesIO(content)).paragraphs
     texts = [p.text for p in paragraphs]
 

@@ -3,7 +3,7 @@
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 
-from ..asof import InvalidAsOf, parse_as_of, progress_as_of
+from ..asof import InvalidAsOf, parse_as_of, progress_on
 from ..models import MeasureStatus, ProgressLetter
 
 
@@ -37,7 +37,8 @@ def as_of_control(request, as_of):
     }
 
 
-def with_last_progress(records, moment, user):
-    """Annotate historical measure records with the date of their latest progress then."""
-    latest = progress_as_of(moment, user=user).filter(measure_id=OuterRef("id"))
+def with_last_progress(records, as_of, user):
+    """Annotate measure records (`asof.measures_on`) with the date of their latest progress
+    up to that day, as known then."""
+    latest = progress_on(as_of, user=user).filter(measure_id=OuterRef("id"))
     return records.annotate(last_progress=Subquery(latest.values("date")[:1]))

@@ -5,7 +5,7 @@ import datetime
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..asof import measures_as_of
+from ..asof import measures_on, shown_then
 from ..models import (
     Commitment,
     Measure,
@@ -14,7 +14,6 @@ from ..models import (
     ProgressLetter,
     ProgressUpdate,
 )
-from ..permissions import can_see_confidential
 from .as_of import AsOfRefused, as_of_control, read_as_of, with_last_progress
 
 LIST_LENGTH = 8
@@ -43,14 +42,17 @@ def dashboard_as_of(user, as_of, by_action_line=False):
     """Return what the dashboard showed at the end of `as_of`: the status table and the overdue
     measures as they stood then, in a fixed number of queries. Commitments and the latest changes
     are today's business and are left out."""
-    records = measures_as_of(as_of.moment, user=user)
-    overdue = records.exclude(status__in=MeasureStatus.closed()).filter(due_date__lt=as_of.day)
+    records = measures_on(as_of, user=user)
+    overdue = records.exclude(status_then__in=MeasureStatus.closed()).filter(due_date__lt=as_of.day)
+    counts = MeasureQuerySet.status_counts(
+        records, by_action_line=by_action_line, status="status_then"
+    )
     return {
         "today": as_of.day,
-        **status_section(MeasureQuerySet.status_counts(records, by_action_line=by_action_line)),
-        "overdue": with_last_progress(overdue, as_of.moment, user).order_by("due_date", "title")[
-            :LIST_LENGTH
-        ],
+        **status_section(counts),
+        "overdue": shown_then(
+            with_last_progress(overdue, as_of, user).order_by("due_date", "title")[:LIST_LENGTH]
+        ),
         "overdue_count": overdue.count(),
     }
 
@@ -114,7 +116,7 @@ def status_table(counts, statuses):
                 "total": 0,
             },
         )
-        row["counts"][item["status"]] += item["count"]
+        row["counts"][item["counted_status"]] += item["count"]
         row["total"] += item["count"]
     for row in rows.values():
         row["cells"] = [row["counts"][status] for status in statuses]
@@ -127,15 +129,8 @@ def latest_changes(user, visible_measures):
     The few records the user may not see are excluded (rather than the many visible ones
     included), so the newest-first scan runs on the history date index.
     """
-    measure_records = Measure.history.all()
-    update_records = ProgressUpdate.history.all()
-    if not can_see_confidential(user):
-        measure_records = measure_records.exclude(
-            id__in=Measure.objects.hidden_from(user).values("pk")
-        )
-        update_records = update_records.exclude(
-            id__in=ProgressUpdate.objects.hidden_from(user).values("pk")
-        )
+    measure_records = Measure.history.all().visible_to(user)
+    update_records = ProgressUpdate.history.all().visible_to(user)
     measure_records = measure_records.select_related("history_user").order_by(
         "-history_date", "-history_id"
     )[:CHANGES_LENGTH]

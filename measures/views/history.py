@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from .. import spreadsheets
-from ..asof import InvalidAsOf, compare, measure_as_of, parse_as_of
+from ..asof import InvalidAsOf, compare, parse_as_of, version_at
 from ..changes import (
     feed_querysets,
     latest_changes,
@@ -16,7 +16,7 @@ from ..changes import (
 )
 from ..history_forms import ChangeFilterForm, CompareForm, RevertForm
 from ..locking import StaleEdit
-from ..models import Measure
+from ..models import Measure, end_of_day
 from ..permissions import is_coordinator
 
 HISTORY_PAGE_SIZE = 25
@@ -45,7 +45,9 @@ def _cursor(request):
 def measure_history(request, pk):
     measure = _visible_measure(request, pk)
     as_of = _as_of_or_message(request)
-    version = measure_as_of(measure.pk, as_of.moment) if as_of else None
+    # The history is record time: the version recorded by the end of the day (or the letter).
+    known = as_of and (as_of.known or end_of_day(as_of.day))
+    version = version_at(Measure, measure.pk, known) if as_of else None
     page = latest_changes(
         measure_history_querysets(measure, request.user),
         limit=HISTORY_PAGE_SIZE,

@@ -24,10 +24,9 @@ def letter_list(request):
 
 
 def letter_summary(letter, user):
-    """Return the summary a letter reports: its period, as the programme stood on its date."""
-    start = letter.period_start or letter.date
-    end = letter.period_end or letter.date
-    return build_summary(start, end, as_of=letter.as_of, letter=letter, user=user)
+    """Return the summary a letter reports: its period as known when it was sent (as it was
+    published, for every reader), or for a draft as known now and as `user` may read it."""
+    return build_summary(*letter.period, letter=letter, user=None if letter.is_sent else user)
 
 
 def letter_detail(request, pk):

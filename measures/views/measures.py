@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from ..asof import measures_as_of, progress_as_of
+from ..asof import measures_on, progress_on, shown_then
 from ..changes import m2m_history_model, m2m_target_attname
 from ..filters import MeasureFilter
 from ..forms import BulkChangeForm, MeasureForm, ProgressForm
@@ -60,12 +60,13 @@ def measure_list(request):
         return refused.response
     visible = Measure.objects.visible_to(request.user)
     if as_of:
-        records = measures_as_of(as_of.moment, user=request.user)
-        measures = with_last_progress(records, as_of.moment, request.user)
+        measures = with_last_progress(measures_on(as_of, user=request.user), as_of, request.user)
     else:
         measures = visible.for_list()
     measure_filter = MeasureFilter(request.GET, queryset=measures, request=request, as_of=as_of)
     page = Paginator(measure_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if as_of:
+        page.object_list = shown_then(page.object_list)
     bulk_form = None
     if is_coordinator(request.user) and not as_of:
         bulk_form = BulkChangeForm(measures=visible, auto_id="bulk_%s")
@@ -198,10 +199,10 @@ def measure_detail_as_of(request, pk, as_of):
     """The measure as it stood at `as_of`: that version's fields and the progress up to then,
     read-only. 404 when it did not exist then, or the user could not see it then or now."""
     get_object_or_404(Measure.objects.visible_to(request.user), pk=pk)
-    record = measures_as_of(as_of.moment, user=request.user).filter(id=pk).first()
+    record = next(iter(shown_then(measures_on(as_of, user=request.user).filter(id=pk))), None)
     if record is None:
-        raise Http404(_("This measure did not exist at that moment."))
-    timeline = list(progress_as_of(as_of.moment, user=request.user, measures=[pk]))
+        raise Http404(_("This measure was not in the programme at that moment."))
+    timeline = list(progress_on(as_of, user=request.user, measures=[pk]))
     return render(
         request,
         "measures/measure_detail.html",

@@ -14,6 +14,9 @@ from measures.models import (
     Visibility,
 )
 
+# Measures join the programme long before the dates the tests log progress on.
+EARLY = datetime.date(2000, 1, 1)
+
 
 @pytest.fixture
 def today():
@@ -32,6 +35,7 @@ def sent_letter(alice, today):
 @pytest.fixture
 def confidential(plan, prevention, kst, police):
     return Measure.objects.create(
+        joined_on=EARLY,
         plan=plan,
         action_line=prevention,
         theme=kst,
@@ -51,6 +55,7 @@ def programme(plan, prevention, kst, police, prosecution, alice, bob, sent_lette
         measures = []
         for i in range(n):
             measure = Measure.objects.create(
+                joined_on=EARLY,
                 plan=plan,
                 action_line=prevention,
                 theme=kst,

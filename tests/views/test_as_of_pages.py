@@ -18,6 +18,9 @@ from measures.models import (
 
 from .english import english  # noqa: F401  (the client asks for English)
 
+# Measures join the programme long before the dates the tests log progress on.
+EARLY = datetime.date(2000, 1, 1)
+
 pytestmark = pytest.mark.django_db
 
 THEN = datetime.date(2015, 6, 1)
@@ -40,6 +43,7 @@ def letter(alice):
 def pilot(plan, prevention, kst, police, alice, bob):
     """A measure created before the letter with progress reported in it, changed since."""
     pilot = Measure(
+        joined_on=EARLY,
         plan=plan,
         action_line=prevention,
         theme=kst,
@@ -72,6 +76,7 @@ def pilot(plan, prevention, kst, police, alice, bob):
 @pytest.fixture
 def newcomer(plan, prevention, kst, prosecution):
     return Measure.objects.create(
+        joined_on=EARLY,
         plan=plan,
         action_line=prevention,
         theme=kst,

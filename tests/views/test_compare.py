@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from measures.models import Measure, MeasureStatus, ProgressLetter
 
+# Measures join the programme long before the dates the tests log progress on.
+EARLY = datetime.date(2000, 1, 1)
+
 pytestmark = pytest.mark.django_db
 
 URL = reverse("measures:compare")
@@ -21,11 +24,13 @@ def at(day):
 
 @pytest.fixture
 def history(plan, kst, police, alice):
-    old = Measure(plan=plan, theme=kst, owner=police, title="Oud", status="in_progress")
+    old = Measure(
+        joined_on=EARLY, plan=plan, theme=kst, owner=police, title="Oud", status="in_progress"
+    )
     old._history_date = at(DAY1)
     old.save()
     old.set_status(MeasureStatus.COMPLETED, by=alice, history_date=at(DAY2))
-    new = Measure(plan=plan, theme=kst, owner=police, title="Nieuw")
+    new = Measure(joined_on=EARLY, plan=plan, theme=kst, owner=police, title="Nieuw")
     new._history_date = at(DAY2)
     new.save()
     return old, new

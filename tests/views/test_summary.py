@@ -169,10 +169,10 @@ def test_the_page_needs_the_same_number_of_queries_for_3_and_30_measures(
     client.force_login(alice)
     # 1 session, 2 user, 3 groups (is_coordinator), 4 last sent letter (default period),
     # 5-7 theme, plan and organisation choices of the form,
-    # builder: 8 previous letter, 9 measure history (visible_to: a coordinator sees all),
-    # 10 themes, 11 action lines, 12 organisations, 13 update history, 14 indicator values
-    # with their indicators, 15 commitment history with the letters that answered them
-    with django_assert_num_queries(15):
+    # builder: 8 previous letter, 9 measures (readable_measures: a coordinator reads all),
+    # 10 themes, 11 plans, 12 action lines, 13 organisations, 14 updates, 15 indicators,
+    # 16 indicator values, 17 commitments with the letters that answered them
+    with django_assert_num_queries(17):
         response = client.get(URL, PERIOD)
     assert response.status_code == 200
     summary = response.context["summary"]
