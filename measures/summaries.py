@@ -326,6 +326,32 @@ class Completeness:
 
 
 @dataclass
+class Corrections:
+    """What was recorded after a letter was sent about the period it reported on: the letter as
+    known now against the letter as sent. Each pair is (as sent, as known now); None where one
+    side has nothing."""
+
+    letter: LetterRef
+    added: list[MeasureEntry]
+    withdrawn: list[MeasureEntry]
+    statuses: list[tuple[MeasureEntry, MeasureEntry]]
+    progress: list[tuple[MeasureEntry, UpdateEntry | None, UpdateEntry | None]]
+    figures: list[tuple[FigureTable, FigureRow | None, FigureRow | None]]
+    commitments: list[tuple[CommitmentEntry | None, CommitmentEntry | None]]
+
+    @property
+    def is_empty(self):
+        return not (
+            self.added
+            or self.withdrawn
+            or self.statuses
+            or self.progress
+            or self.figures
+            or self.commitments
+        )
+
+
+@dataclass
 class Summary:
     start: datetime.date
     end: datetime.date
@@ -344,6 +370,7 @@ class Summary:
     letter: LetterRef | None = None
     signed_by: str = ""
     signed_title: str = ""
+    corrections: list["Corrections"] = field(default_factory=list)
 
     @property
     def measures(self):
@@ -432,17 +459,19 @@ def build_summary(
     user=None,
     known=None,
     letter=None,
+    only=None,
+    with_corrections=True,
 ):
     """Return the summary of [start, end]: the facts valid in the period as the tracker knew
     them at `known` (default: now; for a sent `letter`, the moment it was sent). Internal and
     confidential measures and updates stay out unless `include_internal`; confidential ones then
     only for a `user` who may see them. With `user` only what that user may read is included
     (`models.readable_measures`); a sent letter is built for nobody in particular: it is what
-    was published."""
+    was published (see `letter_summary`). `only` (a Touched) keeps the measures, indicators and
+    commitments it names (for `corrections`). A draft read now offers the corrections to the
+    previous letter and the letters sent since, unless `with_corrections` is off."""
     if start > end:
         raise ValueError("The period must end after it starts.")
-    if known is None and letter is not None:
-        known = letter.known_at
     if isinstance(theme, str):
         theme = Theme.objects.get(code=theme)
     theme_id, plan_id, organisation_id = _pk(theme), _pk(plan), _pk(organisation)
@@ -479,10 +508,12 @@ def build_summary(
     # Query: every measure in the programme by the period's end as recorded at `known`, with its
     # status in effect the day before the period, on its last day and on the previous letter's
     # day (valid time, as known then).
+    measures_then = readable_measures(records_at(Measure, known), user)
+    if only is not None:
+        measures_then = measures_then.filter(id__in=only.measures)
     at_end = {
         row["id"]: row
-        for row in readable_measures(records_at(Measure, known), user)
-        .filter(joined_on__lte=end)
+        for row in measures_then.filter(joined_on__lte=end)
         .annotate(
             status_at_start=status_on(day_before, known),
             status_at_end=status_on(end, known),
@@ -640,7 +671,7 @@ def build_summary(
     figure_theme_ids = {theme_id} if theme_id else set(by_theme)
     if not theme_id and not plan_id and not organisation_id:
         figure_theme_ids = set(themes)
-    figures_by_theme = _figures(figure_theme_ids, start, end, known)
+    figures_by_theme = _figures(figure_theme_ids, start, end, known, only=only and only.indicators)
 
     theme_order = sorted(themes.values(), key=lambda t: (t["order"], t["name"], t["id"]))
     numbered_themes = [t for t in theme_order if t["id"] in by_theme or t["id"] in figures_by_theme]
@@ -683,7 +714,14 @@ def build_summary(
         entry.note = notes.cite(selected[entry.id]["source_reference"])
 
     commitments, unanswered = _commitments(
-        letter, start, end, known, set(entries), notes, theme_id or plan_id or organisation_id
+        letter,
+        start,
+        end,
+        known,
+        set(entries),
+        notes,
+        theme_id or plan_id or organisation_id,
+        only=only and only.commitments,
     )
 
     ordered = [m for t in theme_sections for line in t.action_lines for m in line.measures]
@@ -727,17 +765,22 @@ def build_summary(
         letter=letter_ref,
         signed_by=letter.signed_by if letter else "",
         signed_title=letter.signed_title if letter else "",
+        corrections=(
+            _corrections_to_offer(previous, end, user)
+            if with_corrections and known is None and only is None
+            else []
+        ),
     )
 
 
-def _figures(theme_ids, start, end, known):
+def _figures(theme_ids, start, end, known, *, only=None):
     """Return {theme id: [FigureTable]} for the yearly totals around the period (2 queries: the
     indicators and their values as recorded at `known`)."""
     first_year = start.year - FIGURE_YEARS_BEFORE
     indicators_then = {
         row["id"]: row
         for row in records_at(Indicator, known)
-        .filter(theme_id__in=theme_ids)
+        .filter(theme_id__in=theme_ids, **({} if only is None else {"id__in": only}))
         .values("id", "name", "unit", "theme_id", "default_source", "order")
     }
     values = _rows_at(
@@ -818,14 +861,14 @@ def _outcome(row, answered):
     return OUTCOME_FULFILLED
 
 
-def _commitments(this_letter, start, end, known, measure_ids, notes, filtered):
+def _commitments(this_letter, start, end, known, measure_ids, notes, filtered, *, only=None):
     """Return (commitments made, due or answered in the period, and those due by its end and
     unanswered then), as recorded at `known`, with the letters that answered them (1 query; 2
     when `filtered`). An answer dated after the period does not count in it."""
     rows = _rows_at(
         Commitment,
         known,
-        Q(),
+        Q() if only is None else Q(id__in=only),
         "kind",
         "number",
         "title",
@@ -904,3 +947,136 @@ def _commitments(this_letter, start, end, known, measure_ids, notes, filtered):
         if not answered and due_by_end:
             unanswered.append(entry)
     return shown, unanswered
+
+
+# --- A letter, and what was recorded about its period after it was sent ------------------------
+
+
+def letter_summary(letter, *, user=None, now=False):
+    """Return the summary a letter reports: its period as known when it was sent, as it was
+    published (the same for every reader); with `now`, or for a draft, as known now and as `user`
+    may read it."""
+    if letter.is_sent and not now:
+        return build_summary(*letter.period, letter=letter, known=letter.known_at)
+    return build_summary(*letter.period, letter=letter, user=user, with_corrections=not now)
+
+
+@dataclass
+class Touched:
+    """The objects with a history record after a moment: measures (their own records or their
+    progress updates'), indicators (theirs or their values') and commitments."""
+
+    measures: set
+    indicators: set
+    commitments: set
+
+    @classmethod
+    def since(cls, moment):
+        """Four queries, each a range scan of a history table's date index."""
+        after = {"history_date__gt": moment}
+        return cls(
+            measures=set(Measure.history.filter(**after).values_list("id", flat=True))
+            | set(ProgressUpdate.history.filter(**after).values_list("measure_id", flat=True)),
+            indicators=set(
+                IndicatorValue.history.filter(**after).values_list("indicator_id", flat=True)
+            )
+            | set(Indicator.history.filter(**after).values_list("id", flat=True)),
+            commitments=set(Commitment.history.filter(**after).values_list("id", flat=True)),
+        )
+
+
+def corrections(letter, *, user=None):
+    """Return the Corrections of a sent `letter`: its summary built again as known now, against
+    the summary as sent, for what was recorded after it was sent (`Touched`): measures added or
+    withdrawn, statuses corrected, progress added, changed or withdrawn, figures revised and
+    commitments answered since. None for a draft. The same builder reads both sides, restricted
+    to the touched objects, so the cost follows what changed, not the size of the programme."""
+    if not letter.is_sent:
+        return None
+    touched = Touched.since(letter.known_at)
+    if not (touched.measures or touched.indicators or touched.commitments):
+        return Corrections(
+            LetterRef(letter.pk, letter.title, letter.date, letter.kamerstuk),
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
+    options = {"letter": letter, "only": touched, "with_corrections": False}
+    then = build_summary(*letter.period, known=letter.known_at, **options)
+    now = build_summary(*letter.period, user=user, **options)
+    return _differences(letter, then, now)
+
+
+def _corrections_to_offer(previous, end, user):
+    """Return the Corrections a draft offers: to the previous progress letter and to every letter
+    sent after it (a letter presenting a plan, say) up to the period's end, oldest first; only
+    those with something to say."""
+    letters = ProgressLetter.objects.sent().filter(date__lte=end).order_by("date", "pk")
+    if previous is not None:
+        letters = letters.filter(date__gte=previous.date)
+    found = (corrections(letter, user=user) for letter in letters)
+    return [item for item in found if not item.is_empty]
+
+
+def _said(update):
+    """What an update tells parliament (not how its author's organisation is named)."""
+    return (update.date, update.text, update.next_steps, update.status)
+
+
+def _differences(letter, then, now):
+    before = {m.id: m for m in then.measures}
+    after = {m.id: m for m in now.measures}
+    statuses, progress = [], []
+    for pk, entry in after.items():
+        old = before.get(pk)
+        if old is None:  # added: all it says is new
+            progress.extend((entry, None, update) for update in entry.updates)
+            continue
+        if (old.status_start, old.status_end) != (entry.status_start, entry.status_end):
+            statuses.append((old, entry))
+        old_updates = {u.id: u for u in old.updates}
+        new_updates = {u.id: u for u in entry.updates}
+        for update_id, update in new_updates.items():
+            previous = old_updates.get(update_id)
+            if previous is None or _said(previous) != _said(update):
+                progress.append((entry, previous, update))
+        progress.extend(
+            (entry, update, None)
+            for update_id, update in old_updates.items()
+            if update_id not in new_updates
+        )
+    figures = []
+    old_tables = {t.indicator_id: t for t in then.figure_tables}
+    for table in now.figure_tables:
+        old_table = old_tables.get(table.indicator_id)
+        old_rows = {r.year: r for r in old_table.rows} if old_table else {}
+        for row in table.rows:
+            previous = old_rows.get(row.year)
+            revised = previous is None or (previous.target, previous.realised) != (
+                row.target,
+                row.realised,
+            )
+            if revised:
+                figures.append((table, previous, row))
+    old_commitments = {c.id: c for c in then.commitments}
+    commitments = []
+    for entry in now.commitments:
+        previous = old_commitments.pop(entry.id, None)
+        if previous is None or (previous.outcome, previous.fulfilled_on) != (
+            entry.outcome,
+            entry.fulfilled_on,
+        ):
+            commitments.append((previous, entry))
+    commitments.extend((previous, None) for previous in old_commitments.values())
+    return Corrections(
+        letter=LetterRef(letter.pk, letter.title, letter.date, letter.kamerstuk),
+        added=[m for pk, m in after.items() if pk not in before],
+        withdrawn=[m for pk, m in before.items() if pk not in after],
+        statuses=statuses,
+        progress=progress,
+        figures=figures,
+        commitments=commitments,
+    )

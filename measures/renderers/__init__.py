@@ -144,5 +144,81 @@ def closing(summary):
     ]
 
 
+CORRECTIONS_HEADING = "Aanvullingen en correcties op eerdere brieven"
+
+
+def _measure_name(measure):
+    title = f"{measure.code} {measure.title}" if measure.code else measure.title
+    return f"«{clean(title)}»"
+
+
+def _status_pair(measure):
+    if measure.status_start is None:
+        return f"nieuw, {measure.status_end_nl}" if measure.status_end else "nieuw"
+    if measure.status_changed:
+        return f"{measure.status_start_nl} → {measure.status_end_nl}"
+    return measure.status_end_nl or "niet vermeld"
+
+
+def corrections_section(summary):
+    """Return (heading number, [(intro, [sentences]) per letter]) of the section that offers
+    what was recorded after earlier letters about their periods, or None when there is none."""
+    if not summary.corrections:
+        return None
+    number = len(summary.themes) + (2 if summary.commitments else 1)
+    return number, [correction_sentences(item) for item in summary.corrections]
+
+
+def correction_sentences(corrections):
+    """Return (intro, [sentences]) saying what was recorded after a letter about its period."""
+    intro = (
+        f"Na mijn brief van {date_nl(corrections.letter.date)} is over de periode waarover die "
+        "brief rapporteerde het volgende aangevuld of gecorrigeerd."
+    )
+    items = []
+    for measure in corrections.added:
+        owner = f" (trekker: {clean(measure.owner)})" if measure.owner else ""
+        items.append(f"De maatregel {_measure_name(measure)}{owner} ontbrak in die brief.")
+    for measure in corrections.withdrawn:
+        items.append(
+            f"De maatregel {_measure_name(measure)} hoort niet meer bij die periode of is "
+            "ingetrokken."
+        )
+    for then, now in corrections.statuses:
+        items.append(
+            f"De status van {_measure_name(now)} in die periode was {_status_pair(now)}, "
+            f"niet {_status_pair(then)} zoals gemeld."
+        )
+    for measure, then, now in corrections.progress:
+        if then is None:
+            items.append(
+                f"Aanvulling bij {_measure_name(measure)}, {date_nl(now.date)}: "
+                f"{' '.join(paragraphs(now.text))}"
+            )
+        elif now is None:
+            items.append(
+                f"De voortgang bij {_measure_name(measure)} van {date_nl(then.date)} is "
+                "ingetrokken."
+            )
+        else:
+            items.append(
+                f"Correctie bij {_measure_name(measure)}, {date_nl(now.date)}: "
+                f"{' '.join(paragraphs(now.text))}"
+            )
+    for table, then, now in corrections.figures:
+        reported = f" (eerder gemeld: {then.realised_text})" if then is not None else ""
+        target = f", streven {now.target_text}" if now.target is not None else ""
+        items.append(
+            f"{clean(table.title)}, {now.year}: gerealiseerd {now.realised_text}{target}{reported}."
+        )
+    for then, now in corrections.commitments:
+        if now is None:
+            items.append(f"{commitment_heading(then)}: valt niet meer onder die periode.")
+            continue
+        earlier = f" (eerder gemeld: {then.outcome_nl})" if then is not None else ""
+        items.append(f"{commitment_heading(now)}: {commitment_answer(now)[:-1]}{earlier}.")
+    return intro, items
+
+
 FIGURE_HEADERS = ("Jaar", "Streven", "Gerealiseerd", "Verschil", "Ten opzichte van vorig jaar")
 SOURCE_PREFIX = "Bron"

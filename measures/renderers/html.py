@@ -14,11 +14,13 @@ from django.utils.safestring import mark_safe
 
 from ..formatting import date_nl
 from . import (
+    CORRECTIONS_HEADING,
     FIGURE_HEADERS,
     closing,
     commitment_answer,
     commitment_heading,
     commitment_made,
+    corrections_section,
     letter_title,
     no_progress_line,
     opening,
@@ -112,6 +114,17 @@ def render_letter_html(summary, top=2):
         out.append(f'<h{h2} class="h4">{number}. Toezeggingen en moties</h{h2}>')
         for commitment in summary.commitments:
             _commitment(out, commitment, h3)
+        out.append("</section>")
+    section = corrections_section(summary)
+    if section:
+        number, letters = section
+        out.append('<section class="letter-corrections">')
+        out.append(f'<h{h2} class="h4">{number}. {CORRECTIONS_HEADING}</h{h2}>')
+        for intro, items in letters:
+            out.append(f"<p>{escape(intro)}</p>")
+            out.append("<ul>")
+            out.extend(f"<li>{escape(item)}</li>" for item in items)
+            out.append("</ul>")
         out.append("</section>")
     lines = closing(summary)
     if lines:

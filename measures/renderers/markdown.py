@@ -4,6 +4,7 @@ import re
 
 from ..formatting import date_nl
 from . import (
+    CORRECTIONS_HEADING,
     FIGURE_HEADERS,
     SOURCE_PREFIX,
     clean,
@@ -11,6 +12,7 @@ from . import (
     commitment_answer,
     commitment_heading,
     commitment_made,
+    corrections_section,
     letter_title,
     no_progress_line,
     opening,
@@ -95,6 +97,13 @@ def render_markdown(summary):
             out += [f"*{escape(commitment_answer(commitment))}*", ""]
             for para in paragraphs(commitment.fulfilment_note):
                 out += [escape(para), ""]
+    section = corrections_section(summary)
+    if section:
+        number, letters = section
+        out += [f"## {number}\\. {escape(CORRECTIONS_HEADING)}", ""]
+        for intro, items in letters:
+            out += [escape(intro), ""]
+            out += [f"- {escape(item, line_start=False)}" for item in items] + [""]
     lines = closing(summary)
     if lines:
         out += ["  \n".join(escape(line) for line in lines), ""]

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from ..models import ProgressLetter
 from ..permissions import is_coordinator
-from ..summaries import build_summary
+from ..renderers import correction_sentences
+from ..summaries import corrections, letter_summary
 from ..summary_forms import LetterForm
 from .summaries import DOWNLOADS, download
 
@@ -23,21 +24,25 @@ def letter_list(request):
     return render(request, "measures/letter_list.html", {"letters": letters})
 
 
-def letter_summary(letter, user):
-    """Return the summary a letter reports: its period as known when it was sent (as it was
-    published, for every reader), or for a draft as known now and as `user` may read it."""
-    return build_summary(*letter.period, letter=letter, user=None if letter.is_sent else user)
+def _corrections_text(letter, user):
+    """Return (intro, sentences) of what was recorded after a sent letter about its period, as
+    `user` may read it; None for a draft or when nothing was."""
+    found = corrections(letter, user=user)
+    if found is None or found.is_empty:
+        return None
+    return correction_sentences(found)
 
 
 def letter_detail(request, pk):
     letter = get_object_or_404(ProgressLetter, pk=pk)
-    result = letter_summary(letter, request.user)
+    result = letter_summary(letter, user=request.user)
     fmt = request.GET.get("format")
     if fmt in DOWNLOADS:
         return download(result, fmt, f"brief-{letter.date}")
     context = {
         "letter": letter,
         "summary": result,
+        "corrections": _corrections_text(letter, request.user),
         "is_coordinator": is_coordinator(request.user),
     }
     return render(request, "measures/letter_detail.html", context)
