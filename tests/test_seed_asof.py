@@ -74,7 +74,7 @@ def test_the_ngo_pilot_as_of_the_june_2015_letter_shows_what_that_letter_reporte
     assert "Vandaag afgerond" not in html
     assert "1 juni 2015" in html
     if how == "letter":
-        assert "zoals gerapporteerd in de brief van 1 juni 2015" in html
+        assert "zoals bekend toen de brief van 1 juni 2015 werd verzonden" in html
 
 
 def test_the_ngo_pilot_today_shows_what_stands_now(client, coordinator, ngo):

@@ -35,7 +35,7 @@ def letter(alice):
     letter = ProgressLetter.objects.create(
         date=THEN, title="Voortgangsbrief juni 2015", status=LetterStatus.DRAFT
     )
-    letter.mark_sent(by=alice, history_date=at(THEN, 18))
+    letter.mark_sent(by=alice, at=at(THEN, 18), history_date=at(THEN, 18))
     return letter
 
 
@@ -76,7 +76,7 @@ def pilot(plan, prevention, kst, police, alice, bob):
 @pytest.fixture
 def newcomer(plan, prevention, kst, prosecution):
     return Measure.objects.create(
-        joined_on=EARLY,
+        joined_on=timezone.localdate(),
         plan=plan,
         action_line=prevention,
         theme=kst,
@@ -105,9 +105,9 @@ def test_the_measure_page_shows_the_version_and_progress_of_then(client, alice, 
     assert "Geborgd in het reguliere werk." not in html
     assert "as-of-banner" in html
     if how == "letter":
-        assert "as reported in the letter of 1 juni 2015" in html
+        assert "as known when the letter of 1 juni 2015 was sent" in html
     else:
-        assert "as it stood at the end of 1 juni 2015" in html
+        assert "as it stood on 1 juni 2015, as known now" in html
     assert f'href="{reverse("measures:detail", args=[pilot.pk])}"' in html  # the current page
 
 

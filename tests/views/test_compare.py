@@ -25,12 +25,12 @@ def at(day):
 @pytest.fixture
 def history(plan, kst, police, alice):
     old = Measure(
-        joined_on=EARLY, plan=plan, theme=kst, owner=police, title="Oud", status="in_progress"
+        joined_on=DAY1, plan=plan, theme=kst, owner=police, title="Oud", status="in_progress"
     )
     old._history_date = at(DAY1)
     old.save()
-    old.set_status(MeasureStatus.COMPLETED, by=alice, history_date=at(DAY2))
-    new = Measure(joined_on=EARLY, plan=plan, theme=kst, owner=police, title="Nieuw")
+    old.set_status(MeasureStatus.COMPLETED, by=alice, on=DAY2, history_date=at(DAY2))
+    new = Measure(joined_on=DAY2, plan=plan, theme=kst, owner=police, title="Nieuw")
     new._history_date = at(DAY2)
     new.save()
     return old, new

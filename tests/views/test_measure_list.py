@@ -136,7 +136,14 @@ def test_it_pages_by_25_and_the_page_links_keep_the_filters(
     client, vera, plan, prevention, kst, police
 ):
     Measure.objects.bulk_create(
-        Measure(joined_on=EARLY, plan=plan, theme=kst, owner=police, title=f"M {i:02}")
+        Measure(
+            joined_on=EARLY,
+            status_since=EARLY,
+            plan=plan,
+            theme=kst,
+            owner=police,
+            title=f"M {i:02}",
+        )
         for i in range(30)
     )
     client.force_login(vera)
