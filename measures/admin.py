@@ -65,7 +65,15 @@ class ActionLineAdmin(SimpleHistoryAdmin):
 class ProgressUpdateInline(admin.StackedInline):
     model = models.ProgressUpdate
     extra = 0
-    fields = ["date", "status", "text", "next_steps", "include_in_letter", "state"]
+    fields = [
+        "date",
+        "date_is_estimated",
+        "status",
+        "text",
+        "next_steps",
+        "include_in_letter",
+        "state",
+    ]
     readonly_fields = ["state"]
     show_change_link = True
 
@@ -81,6 +89,10 @@ class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self._current_version()
+        if self.instance.pk:
+            # A stored measure has both days; left empty on a new one, they get their defaults.
+            self.fields["joined_on"].required = True
+            self.fields["status_since"].required = True
 
     class Meta:
         model = models.Measure
@@ -95,7 +107,11 @@ class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
             "owner",
             "partners",
             "responsible",
+            "joined_on",
+            "joined_on_is_estimated",
             "status",
+            "status_since",
+            "status_since_is_estimated",
             "start_date",
             "due_date",
             "completed_date",
@@ -128,7 +144,8 @@ class MeasureAdmin(ImportExportMixin, SimpleHistoryAdmin):
     inlines = [ProgressUpdateInline]
 
     def save_model(self, request, obj, form, change):
-        """Save with the version check; the form's clean() has already refused a stale edit."""
+        """Save with the version check; the form's clean() has already refused a stale edit.
+        A status changed without its date is dated today (see keep_status_dates_in_step)."""
         obj.keep_status_dates_in_step()
         if change:
             obj.save_checked(form.cleaned_data["version"], by=request.user)

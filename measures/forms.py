@@ -5,8 +5,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .formatting import date_nl
 from .locking import VersionedFormMixin
-from .models import Measure, MeasureStatus, Organisation
+from .models import Measure, MeasureStatus, Organisation, ProgressUpdate, not_in_future
 from .permissions import is_coordinator
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -15,7 +16,12 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class MeasureForm(VersionedFormMixin, forms.ModelForm):
     """Create or edit a measure. The view saves it through `Measure.set_status`, so the
     completion date follows the status, with the version check against lost updates; a
-    contributor cannot hand the measure to another owner."""
+    contributor cannot hand the measure to another owner.
+
+    The status date field starts at today on an existing measure: it dates a status change
+    (back-dated if the user says so), or, changed on its own, corrects the date of the current
+    status. Left alone with the status unchanged, the stored date stays (see `status_on`).
+    """
 
     class Meta:
         model = Measure
@@ -30,7 +36,9 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
             "owner",
             "partners",
             "responsible",
+            "joined_on",
             "status",
+            "status_since",
             "start_date",
             "due_date",
             "budget_eur",
@@ -41,13 +49,18 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
+            "joined_on": DATE_INPUT,
+            "status_since": DATE_INPUT,
             "start_date": DATE_INPUT,
             "due_date": DATE_INPUT,
             "partners": forms.SelectMultiple(attrs={"size": 6}),
             "countries": forms.SelectMultiple(attrs={"size": 6}),
         }
+        labels = {"status_since": _("Status takes effect on")}
         help_texts = {
-            "status": _("Completing a measure sets its completion date to today."),
+            "joined_on": _("Empty: its start date, or today without one."),
+            "status": _("Completing a measure sets its completion date to the status date."),
+            "status_since": _("Empty: the day it joined the programme."),
             "partners": _("Hold Ctrl (or Cmd) to select more than one."),
             "countries": _("Hold Ctrl (or Cmd) to select more than one."),
         }
@@ -64,11 +77,77 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
         self.fields["parent"].queryset = parents
         self.fields["responsible"].queryset = get_user_model().objects.filter(is_active=True)
         self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username
+        # The status and its date as stored: construct_instance overwrites the instance's.
+        self.stored_status = (self.instance.status, self.instance.status_since)
+        self.status_on = None
+        if self.instance.pk:
+            self.fields["joined_on"].required = True
+            self.fields["joined_on"].help_text = ""
+            self.initial["status_since"] = timezone.localdate()
+            self.fields["status_since"].help_text = self._status_date_help()
         if not is_coordinator(user):
             self.fields["owner"].disabled = True
             self.fields["owner"].help_text = _("Only a coordinator can change the owner.")
             self.fields["visibility"].disabled = True
             self.fields["visibility"].help_text = _("Only a coordinator can change the visibility.")
+
+    def _status_date_help(self):
+        status, since = self.stored_status
+        text = _(
+            "Used only when the status changes: the day the new status took effect (default "
+            "today; it may lie in the past). Change it alone to correct the date of the "
+            "current status."
+        )
+        if not since:
+            return text
+        current = _("Now: %(status)s since %(day)s.") % {
+            "status": (self.instance.get_status_display() or "").lower(),
+            "day": date_nl(since),
+        }
+        return f"{text} {current}"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "status" in cleaned and "status_since" in cleaned:
+            self.status_on = self._status_date(cleaned["status"], cleaned["status_since"])
+            # Undated, the status keeps its stored date (and the model checks that one).
+            cleaned["status_since"] = self.status_on or self.stored_status[1]
+            since = self.stored_status[1]
+            joined_on = cleaned.get("joined_on")
+            if self.status_on is None and joined_on and since and joined_on > since:
+                self.add_error(
+                    "joined_on",
+                    _("The current status took effect on %(day)s, before this day.")
+                    % {"day": date_nl(since)},
+                )
+        return cleaned
+
+    def clean_joined_on(self):
+        joined_on = self.cleaned_data["joined_on"]
+        if (
+            joined_on
+            and self.instance.pk
+            and joined_on != self.instance.joined_on
+            and self.instance.updates.filter(date__lt=joined_on).exists()
+        ):
+            raise forms.ValidationError(
+                _("Progress on this measure is dated before this day."), code="after_progress"
+            )
+        return joined_on
+
+    def _status_date(self, status, day):
+        """Return the day the status takes effect when the form dates it, else None.
+
+        A new measure: the day given (None: its joining day). An existing one: when the status
+        changes, the day given (default today); when only the day was changed from its
+        default, that day (a correction); otherwise None, and nothing moves."""
+        if not self.instance.pk:
+            return day
+        if status != self.stored_status[0]:
+            return day or timezone.localdate()
+        if day and day != self.initial["status_since"]:
+            return day
+        return None
 
 
 class ProgressForm(forms.Form):
@@ -78,12 +157,19 @@ class ProgressForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    date = forms.DateField(
+        label=_("Date"),
+        widget=DATE_INPUT,
+        help_text=_("The day it happened; it may lie in the past."),
+    )
     status = forms.ChoiceField(
         label=_("New status"),
         required=False,
         choices=[("", _("Unchanged"))] + MeasureStatus.choices[1:],
-        help_text=_("Leave unchanged when the status stays the same."),
+        help_text=_(
+            "Leave unchanged when the status stays the same. A new status takes effect on the "
+            "date of this update."
+        ),
     )
     text = forms.CharField(
         label=_("Progress"),
@@ -97,6 +183,10 @@ class ProgressForm(forms.Form):
         label=_("Include in the next progress letter"), required=False, initial=True
     )
 
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+
     def refuse_stale(self, stale, current_version):
         """Show why the update was refused, line by line, and carry the current version, so
         sending the form again (filled in as it was) applies the update to the measure as it
@@ -108,9 +198,13 @@ class ProgressForm(forms.Form):
         self.data["version"] = current_version
 
     def clean_date(self):
+        """Apply the update's own rule for its date (not in the future, not before the measure
+        joined), so its message shows on this field."""
         date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(_("The date of an update cannot lie in the future."))
+        try:
+            ProgressUpdate(measure=self.measure, date=date).clean()
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["date"]) from None
         return date
 
     def clean_text(self):
@@ -137,6 +231,13 @@ class BulkChangeForm(forms.Form):
     status = forms.ChoiceField(
         label=_("New status"), required=False, choices=[("", "—")] + MeasureStatus.choices[1:]
     )
+    on = forms.DateField(
+        label=_("Status takes effect on"),
+        required=False,
+        initial=timezone.localdate,
+        widget=DATE_INPUT,
+        help_text=_("One day for every selected measure; default today."),
+    )
     owner = forms.ModelChoiceField(
         label=_("New owner"), required=False, queryset=Organisation.objects.all()
     )
@@ -150,6 +251,11 @@ class BulkChangeForm(forms.Form):
         action = cleaned.get("action")
         if action == self.STATUS and not cleaned.get("status"):
             self.add_error("status", _("Choose the new status."))
+        if action == self.STATUS and "on" in cleaned:
+            # Each measure's own rules (not before it joined) apply when its status is set.
+            cleaned["on"] = cleaned["on"] or timezone.localdate()
+            if cleaned["on"] > timezone.localdate():
+                self.add_error("on", not_in_future(cleaned["on"]))
         if action == self.OWNER and not cleaned.get("owner"):
             self.add_error("owner", _("Choose the new owner."))
         return cleaned

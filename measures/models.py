@@ -805,6 +805,8 @@ class Measure(MeasureRules, models.Model):
             self.status_since = self.joined_on
 
     def clean(self):
+        # Check the dates save() will store: a blank joining or status date gets its default.
+        self.fill_valid_dates()
         errors = {}
         if self.start_date and self.due_date and self.start_date > self.due_date:
             errors["due_date"] = _("The due date cannot be before the start date.")

@@ -1,5 +1,7 @@
 """The admin shows every domain model, in Dutch, with its history."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -66,24 +68,107 @@ def test_the_admin_can_revert_a_measure_to_an_earlier_version(client, alice, mea
     assert client.get(url).status_code == 200
 
 
-def test_the_admin_keeps_the_completion_date_in_step_with_the_status(client, alice, measure):
-    from measures.models import Measure
-
-    client.force_login(alice)
-    data = {
+def admin_change_data(measure, **changes):
+    return {
         "plan": measure.plan_id,
         "action_line": measure.action_line_id,
         "theme": measure.theme_id,
         "title": measure.title,
         "owner": measure.owner_id,
-        "status": "completed",
+        "joined_on": measure.joined_on.isoformat(),
+        "status": measure.status,
+        "status_since": measure.status_since.isoformat(),
         "visibility": "public",
         "version": measure.version,
         "updates-TOTAL_FORMS": "0",
         "updates-INITIAL_FORMS": "0",
         "updates-MIN_NUM_FORMS": "0",
         "updates-MAX_NUM_FORMS": "1000",
+        **changes,
     }
+
+
+def test_the_admin_keeps_the_completion_date_in_step_with_the_status(client, alice, measure):
+    from measures.models import Measure
+
+    client.force_login(alice)
+    data = admin_change_data(measure, status="completed")
     response = client.post(f"/admin/measures/measure/{measure.pk}/change/", data)
     assert response.status_code == 302
     assert Measure.objects.get(pk=measure.pk).completed_date is not None
+
+
+@pytest.fixture
+def joined_2016(measure):
+    measure.joined_on = measure.status_since = datetime.date(2016, 2, 1)
+    measure.save()
+    return measure
+
+
+def test_the_admin_shows_the_valid_dates_of_a_measure(client, alice, joined_2016):
+    client.force_login(alice)
+    content = client.get(f"/admin/measures/measure/{joined_2016.pk}/change/").content.decode()
+    for name in (
+        "joined_on",
+        "joined_on_is_estimated",
+        "status_since",
+        "status_since_is_estimated",
+    ):
+        assert f'name="{name}"' in content
+
+
+def test_the_admin_dates_a_status_change_with_the_day_given(client, alice, joined_2016):
+    client.force_login(alice)
+    data = admin_change_data(joined_2016, status="completed", status_since="2016-05-01")
+    client.post(f"/admin/measures/measure/{joined_2016.pk}/change/", data)
+    joined_2016.refresh_from_db()
+    assert joined_2016.status == "completed"
+    assert joined_2016.status_since == joined_2016.completed_date == datetime.date(2016, 5, 1)
+
+
+def test_the_admin_dates_a_status_change_without_a_new_day_today(client, alice, joined_2016):
+    client.force_login(alice)
+    client.post(
+        f"/admin/measures/measure/{joined_2016.pk}/change/",
+        admin_change_data(joined_2016, status="delayed"),
+    )
+    joined_2016.refresh_from_db()
+    assert (joined_2016.status, joined_2016.status_since) == ("delayed", datetime.date.today())
+
+
+def test_the_admin_refuses_a_status_day_in_the_future_or_before_joining(client, alice, joined_2016):
+    client.force_login(alice)
+    url = f"/admin/measures/measure/{joined_2016.pk}/change/"
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    for day in (tomorrow.isoformat(), "2016-01-31"):
+        response = client.post(
+            url, admin_change_data(joined_2016, status="delayed", status_since=day)
+        )
+        assert response.status_code == 200
+        assert "status_since" in response.context["adminform"].form.errors
+    joined_2016.refresh_from_db()
+    assert joined_2016.status == "in_progress"
+
+
+def test_the_admin_refuses_a_commitment_made_or_answered_in_the_future(client, alice):
+    from measures.models import Commitment
+
+    client.force_login(alice)
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(
+        "/admin/measures/commitment/add/",
+        {
+            "kind": "commitment",
+            "title": "Kamer informeren",
+            "text": "De minister informeert de Kamer.",
+            "made_on": tomorrow,
+            "status": "open",
+            "links-TOTAL_FORMS": "0",
+            "links-INITIAL_FORMS": "0",
+            "links-MIN_NUM_FORMS": "0",
+            "links-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assert "made_on" in response.context["adminform"].form.errors
+    assert not Commitment.objects.exists()

@@ -101,26 +101,48 @@ def bulk_change(request):
             for error in errors:
                 messages.error(request, error)
         return redirect(_back_to_list(request))
-    changed = 0
     with transaction.atomic():
-        for measure in form.cleaned_data["measures"]:
-            if form.cleaned_data["action"] == BulkChangeForm.STATUS:
-                if measure.status != form.cleaned_data["status"]:
-                    measure.set_status(
-                        form.cleaned_data["status"], by=request.user, reason="bulk change"
-                    )
-                    changed += 1
-            elif measure.owner_id != form.cleaned_data["owner"].pk:
-                measure.owner = form.cleaned_data["owner"]
-                measure._history_user = request.user
-                measure._change_reason = "bulk change"
-                measure.save()
-                changed += 1
-    messages.success(
-        request,
-        ngettext("%(n)d measure changed.", "%(n)d measures changed.", changed) % {"n": changed},
-    )
+        changed, refused = _apply_bulk_change(form.cleaned_data, by=request.user)
+        # One refused measure refuses them all: the user corrects the day or the selection.
+        transaction.set_rollback(bool(refused))
+    if refused:
+        for measure, error in refused:
+            for message in error.messages:
+                messages.error(
+                    request, _("%(measure)s: %(error)s") % {"measure": measure, "error": message}
+                )
+        messages.error(request, _("No measure was changed."))
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)d measure changed.", "%(n)d measures changed.", changed) % {"n": changed},
+        )
     return redirect(_back_to_list(request))
+
+
+def _apply_bulk_change(data, *, by):
+    """Apply the bulk form's change to each measure; return the number changed and the measures
+    whose own rules refused it (with the error). A measure that has the status already keeps it,
+    and its date."""
+    changed, refused = 0, []
+    for measure in data["measures"]:
+        if data["action"] == BulkChangeForm.STATUS:
+            if measure.status == data["status"]:
+                continue
+            try:
+                measure.set_status(data["status"], by=by, on=data["on"], reason="bulk change")
+            except ValidationError as error:
+                refused.append((measure, error))
+                continue
+        elif measure.owner_id != data["owner"].pk:
+            measure.owner = data["owner"]
+            measure._history_user = by
+            measure._change_reason = "bulk change"
+            measure.save()
+        else:
+            continue
+        changed += 1
+    return changed, refused
 
 
 def _back_to_list(request):
@@ -254,6 +276,7 @@ def _edit(request, measure):
                 measure.set_status(
                     form.cleaned_data["status"],
                     by=request.user,
+                    on=form.status_on,
                     expected_version=None if creating else form.cleaned_data["version"],
                     m2m={name: form.cleaned_data[name] for name in ("partners", "countries")},
                 )
@@ -270,7 +293,9 @@ def _edit(request, measure):
 def log_progress(request, pk):
     measure = get_measure_for_user(request, pk, edit=True)
     form = ProgressForm(
-        request.POST or None, initial={"date": timezone.localdate(), "version": measure.version}
+        request.POST or None,
+        initial={"date": timezone.localdate(), "version": measure.version},
+        measure=measure,
     )
     if form.is_valid():
         data = form.cleaned_data

@@ -8,6 +8,8 @@ from django.urls import reverse
 from measures.models import Commitment, CommitmentStatus
 from tests.commitment_data import kst_plan_commitment, letter_september_2016, sentences_commitment
 
+TOMORROW = datetime.date.today() + datetime.timedelta(days=1)
+
 
 @pytest.fixture(autouse=True)
 def english(client):
@@ -107,6 +109,11 @@ def test_it_refuses_to_answer_twice(client, alice, kst_commitment):
             {"on": "2016-01-01", "status": "fulfilled"},
             "on",
             "A commitment cannot be answered before it was made.",
+        ),
+        (
+            {"on": TOMORROW.isoformat(), "status": "fulfilled"},
+            "on",
+            f"{TOMORROW:%d-%m-%Y} lies in the future; enter what has happened.",
         ),
     ],
 )

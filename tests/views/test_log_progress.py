@@ -162,3 +162,79 @@ def test_log_progress_with_a_stale_version_writes_nothing(bob, alice, measure):
     assert [field.name for change in refused.value.changes for field in change.fields] == ["status"]
     assert not ProgressUpdate.objects.filter(measure=measure).exists()
     assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.DELAYED
+
+
+# --- The update's date is the day the status takes effect ------------------------------------
+
+
+@pytest.fixture
+def joined_2016(measure):
+    measure.joined_on = measure.status_since = datetime.date(2016, 2, 1)
+    measure.save()
+    return measure
+
+
+def test_the_form_says_the_new_status_takes_the_date_of_the_update(client, bob, measure):
+    client.force_login(bob)
+    content = client.get(url(measure)).content.decode()
+    assert "A new status takes effect on the date of this update." in content
+
+
+def test_a_back_dated_update_dates_the_status_it_sets(client, alice, joined_2016):
+    client.force_login(alice)
+    response = client.post(
+        url(joined_2016),
+        {
+            "date": "2016-05-01",
+            "status": MeasureStatus.COMPLETED,
+            "text": "De campagne is afgerond.",
+            "version": joined_2016.version,
+        },
+    )
+    assert response.status_code == 302
+    joined_2016.refresh_from_db()
+    assert joined_2016.status == MeasureStatus.COMPLETED
+    assert joined_2016.status_since == joined_2016.completed_date == datetime.date(2016, 5, 1)
+    assert joined_2016.updates.get().date == datetime.date(2016, 5, 1)
+
+
+def test_a_future_date_is_refused_on_the_date_field_with_the_reason(client, bob, measure, today):
+    client.force_login(bob)
+    before = measure.history.count()
+    tomorrow = today + datetime.timedelta(days=1)
+    response = client.post(
+        url(measure),
+        {
+            "date": tomorrow.isoformat(),
+            "status": MeasureStatus.COMPLETED,
+            "text": "Klaar.",
+            "version": measure.version,
+        },
+    )
+    assert response.context["form"].errors["date"] == [
+        f"{tomorrow:%d-%m-%Y} lies in the future; enter what has happened."
+    ]
+    assert not ProgressUpdate.objects.exists()
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.IN_PROGRESS
+    assert measure.history.count() == before
+
+
+def test_a_date_before_the_measure_joined_is_refused_on_the_date_field(client, bob, joined_2016):
+    client.force_login(bob)
+    before = joined_2016.history.count()
+    response = client.post(
+        url(joined_2016),
+        {
+            "date": "2016-01-31",
+            "status": MeasureStatus.DELAYED,
+            "text": "Te vroeg.",
+            "version": joined_2016.version,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [
+        "This lies before the measure joined the programme (01-02-2016)."
+    ]
+    assert not ProgressUpdate.objects.exists()
+    assert joined_2016.history.count() == before

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -55,3 +57,75 @@ def test_it_refuses_a_contributor_or_viewer_and_says_why(client, request, who, p
     assert response.status_code == 403
     assert "Only a coordinator can create a measure." in response.content.decode()
     assert client.post(URL, {"title": "x"}).status_code == 403
+
+
+@pytest.fixture
+def new_measure(plan, prevention, kst, police):
+    """Return the create form's data for a measure, with `changes`."""
+
+    def data(**changes):
+        return {
+            "title": "Nieuwe maatregel",
+            "plan": plan.pk,
+            "action_line": prevention.pk,
+            "theme": kst.pk,
+            "owner": police.pk,
+            "status": MeasureStatus.IN_PROGRESS,
+            "visibility": "public",
+            "version": 1,
+            **changes,
+        }
+
+    return data
+
+
+def test_a_measure_entered_after_the_fact_keeps_its_joining_and_status_dates(
+    client, alice, new_measure
+):
+    client.force_login(alice)
+    response = client.post(URL, new_measure(joined_on="2016-02-01", status_since="2016-05-01"))
+    assert response.status_code == 302
+    measure = Measure.objects.get()
+    assert measure.joined_on == datetime.date(2016, 2, 1)
+    assert measure.status_since == datetime.date(2016, 5, 1)
+    assert measure.history.count() == 1
+
+
+def test_without_dates_a_measure_joins_on_its_start_date_with_its_status(
+    client, alice, new_measure
+):
+    client.force_login(alice)
+    client.post(URL, new_measure(start_date="2016-03-01"))
+    measure = Measure.objects.get()
+    assert measure.joined_on == measure.status_since == datetime.date(2016, 3, 1)
+
+
+def test_without_a_start_date_a_measure_joins_today(client, alice, new_measure, today):
+    client.force_login(alice)
+    client.post(URL, new_measure())
+    measure = Measure.objects.get()
+    assert measure.joined_on == measure.status_since == today
+
+
+def test_a_status_date_before_the_default_joining_day_is_refused_and_nothing_is_created(
+    client, alice, new_measure, today
+):
+    client.force_login(alice)
+    response = client.post(URL, new_measure(status_since="2016-05-01"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["status_since"] == [
+        f"This lies before the measure joined the programme ({today:%d-%m-%Y})."
+    ]
+    assert not Measure.objects.exists()
+
+
+def test_a_joining_day_in_the_future_is_refused_and_nothing_is_created(
+    client, alice, new_measure, today
+):
+    client.force_login(alice)
+    tomorrow = today + datetime.timedelta(days=1)
+    response = client.post(URL, new_measure(joined_on=tomorrow.isoformat()))
+    assert response.context["form"].errors["joined_on"] == [
+        f"{tomorrow:%d-%m-%Y} lies in the future; enter what has happened."
+    ]
+    assert not Measure.objects.exists()

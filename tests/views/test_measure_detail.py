@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import NoReverseMatch, reverse
 
@@ -151,3 +153,28 @@ def test_linked_commitments_link_to_their_page(client, vera, measure):
     client.force_login(vera)
     content = client.get(url(measure)).content.decode()
     assert f'href="{reverse("measures:commitment_detail", args=[commitment.pk])}"' in content
+
+
+def test_it_shows_the_day_the_measure_joined_and_since_when_its_status_holds(client, vera, measure):
+    measure.joined_on = datetime.date(2016, 2, 1)
+    measure.status_since = datetime.date(2016, 5, 1)
+    measure.save()
+    client.force_login(vera)
+    content = client.get(url(measure)).content.decode()
+    assert '<dd class="col-sm-7" id="joined-on">1 februari 2016</dd>' in content
+    assert '<dd class="col-sm-7" id="status-since">in progress since 1 mei 2016</dd>' in content
+    assert "(estimated)" not in content
+
+
+def test_it_marks_estimated_dates(client, vera, alice, measure):
+    measure.joined_on = measure.status_since = datetime.date(2016, 2, 1)
+    measure.joined_on_is_estimated = measure.status_since_is_estimated = True
+    measure.save()
+    update = measure.log_progress(by=alice, date=datetime.date(2016, 9, 6), text="Uit de brief")
+    update.date_is_estimated = True
+    update.save()
+    client.force_login(vera)
+    content = client.get(url(measure)).content.decode()
+    assert "1 februari 2016 (estimated)</dd>" in content
+    assert "in progress since 1 februari 2016 (estimated)</dd>" in content
+    assert "6 september 2016 <span" in content and "(date estimated)" in content
