@@ -61,7 +61,6 @@ def programme(plan, prevention, kst, police, prosecution, alice, bob, sent_lette
                 theme=kst,
                 code=f"{i + 1}",
                 title=f"Maatregel {i + 1}",
-                joined_on=today - datetime.timedelta(days=400),
                 description="Voorlichting aan reizigers",
                 owner=police if i % 2 else prosecution,
                 status=MeasureStatus.IN_PROGRESS if i % 3 else MeasureStatus.DELAYED,
