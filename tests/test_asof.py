@@ -217,7 +217,7 @@ def test_parse_as_of_reads_a_day_a_known_day_or_a_letter(alice):
     [
         ({"as_of": "1-6-2015"}, "is geen datum"),
         ({"as_of": "2999-01-01"}, "ligt in de toekomst"),
-        ({"as_of": "0001-01-01"}, "ligt voor"),
+        ({"as_of": "0001-01-01"}, "ligt vóór"),
         ({"as_of": "2015-06-01", "known": "2999-01-01"}, "ligt in de toekomst"),
         ({"letter": "999"}, "Er is geen brief"),
         ({"letter": "abc"}, "Er is geen brief"),
