@@ -857,8 +857,9 @@ class Measure(MeasureRules, models.Model):
     def keep_status_dates_in_step(self, *, on=None):
         """Date the status: `on` when given; else, when the status differs from the stored one
         and its date was not changed with it, today. Give a completed measure its completion date
-        (that day, unless it has one) and take it from any other. Every path that sets the status
-        directly (set_status, the admin, imports) calls this before saving."""
+        (the status's day when `on` is given or it has none) and take it from any other. Every
+        path that sets the status directly (set_status, the admin, imports) calls this before
+        saving."""
         stored_status, stored_since = getattr(self, "_stored_status", (None, None))
         if on is not None:
             self.status_since = on
@@ -867,8 +868,8 @@ class Measure(MeasureRules, models.Model):
         elif self.status != stored_status and self.status_since == stored_since:
             self.status_since = timezone.localdate()
         if self.status == MeasureStatus.COMPLETED:
-            if self.completed_date is None:
-                self.completed_date = on or self.status_since or timezone.localdate()
+            if on is not None or self.completed_date is None:
+                self.completed_date = self.status_since or timezone.localdate()
         else:
             self.completed_date = None
 

@@ -22,7 +22,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from . import formatting
@@ -963,24 +963,39 @@ def letter_summary(letter, *, user=None, now=False):
 
 @dataclass
 class Touched:
-    """The objects with a history record after a moment: measures (their own records or their
-    progress updates'), indicators (theirs or their values') and commitments."""
+    """What was recorded after a moment that can change what a letter says about [start, end]:
+    measures created, deleted, or given another status, status date, joining date or visibility
+    (a record whose terms no earlier record of the measure had), measures with progress dated in
+    the period recorded since, indicators with values for the years the letter's tables show,
+    and commitments. Plain edits (a title, a due date) do not change what the letter reported."""
 
     measures: set
     indicators: set
     commitments: set
 
     @classmethod
-    def since(cls, moment):
-        """Four queries, each a range scan of a history table's date index."""
+    def since(cls, moment, start, end):
+        """Four queries over the history recorded after `moment` (date index range scans)."""
         after = {"history_date__gt": moment}
+        same_terms = Measure.history.filter(
+            id=OuterRef("id"),
+            history_date__lt=OuterRef("history_date"),
+            status=OuterRef("status"),
+            status_since=OuterRef("status_since"),
+            joined_on=OuterRef("joined_on"),
+            visibility=OuterRef("visibility"),
+        )
+        measures = Measure.history.filter(**after, joined_on__lte=end).filter(
+            Q(history_type="-") | ~Exists(same_terms)
+        )
+        updates = ProgressUpdate.history.filter(**after, date__gte=start, date__lte=end)
+        values = IndicatorValue.history.filter(
+            **after, year__gte=start.year - FIGURE_YEARS_BEFORE - 1, year__lte=end.year
+        )
         return cls(
-            measures=set(Measure.history.filter(**after).values_list("id", flat=True))
-            | set(ProgressUpdate.history.filter(**after).values_list("measure_id", flat=True)),
-            indicators=set(
-                IndicatorValue.history.filter(**after).values_list("indicator_id", flat=True)
-            )
-            | set(Indicator.history.filter(**after).values_list("id", flat=True)),
+            measures=set(measures.values_list("id", flat=True))
+            | set(updates.values_list("measure_id", flat=True)),
+            indicators=set(values.values_list("indicator_id", flat=True)),
             commitments=set(Commitment.history.filter(**after).values_list("id", flat=True)),
         )
 
@@ -993,7 +1008,7 @@ def corrections(letter, *, user=None):
     to the touched objects, so the cost follows what changed, not the size of the programme."""
     if not letter.is_sent:
         return None
-    touched = Touched.since(letter.known_at)
+    touched = Touched.since(letter.known_at, *letter.period)
     if not (touched.measures or touched.indicators or touched.commitments):
         return Corrections(
             LetterRef(letter.pk, letter.title, letter.date, letter.kamerstuk),
