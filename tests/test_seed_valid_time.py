@@ -9,6 +9,7 @@ import pytest
 from measures.models import (
     Measure,
     MeasureStatus,
+    Plan,
     ProgressLetter,
     ProgressUpdate,
 )
@@ -60,6 +61,130 @@ def new_in(period, letter_day):
             source_letter__date=letter_day, joined_on__gte=start, joined_on__lte=end
         )
     }
+
+
+# --- measures: joined the programme when the letters say -----------------------------------------
+
+
+def test_somec_joined_with_the_2013_plan_and_is_not_new_in_the_2015_letters_period():
+    somec = measure(SOMEC)
+    # "Zoals in de voortgangsrapportage van 4 september 2014 aangegeven": it existed before
+    assert somec.joined_on < D(2014, 9, 4)
+    assert somec.joined_on == D(2013, 10, 9)  # the plan of 9 October 2013 holds it
+    assert not somec.joined_on_is_estimated
+    assert SOMEC not in new_in(PERIOD_2015, JUNE_2015)
+
+
+def test_the_2013_plan_measures_existed_at_the_report_of_4_september_2014():
+    plan = Plan.objects.get(short_title=PLAN_2013)
+    joined = {m.title: m.joined_on for m in plan.measures.all()}
+    assert len(joined) == 9
+    assert all(day <= D(2014, 9, 4) for day in joined.values()), joined
+
+
+def test_only_what_the_june_2015_letter_presents_as_new_is_new_in_its_period():
+    """ECPAT ("In de vorige voortgangsrapportage is vermeld"), the Global Alliance and the EFC
+    ("vanaf het begin actief ondersteund"), the sexual-offences review (AO of 20 March 2014) and
+    the 2013 plan's measures existed before; the Interpol contribution (motion of 27 November
+    2014) and the VGT membership ("inmiddels") are new."""
+    assert new_in(PERIOD_2015, JUNE_2015) == {
+        "Financiële bijdrage aan Interpol (uitvoering motie Berndsen-Jansen)",
+        "Lidmaatschap van de Virtual Global Taskforce (VGT)",
+    }
+    assert (
+        measure("Deelname aan de Global Alliance against Child Sexual Abuse Online").joined_on
+        < (PERIOD_2015[0])
+    )
+    assert measure(ECPAT).joined_on == D(2014, 4, 1)
+    assert measure(ECPAT).joined_on_is_estimated
+
+
+def test_the_2010_items_that_existed_before_are_not_new_in_the_2010_letters_period():
+    before = {
+        "Expertisecentrum Kinderporno bij het OM": D(2009, 12, 31),  # "in 2009 ... gestart"
+        "Monitor kinderpornografie (korpsmonitor)": D(2008, 12, 3),  # a product of the plan
+        CAMPAIGN_2010: D(2010, 1, 13),  # "de start ... op 13 januari 2010"
+        "Nationale internethotline www.meldkindersekstoerisme.nl": D(2010, 1, 13),
+        "Deelname aan de European Financial Coalition (EFC)": D(2009, 3, 3),
+    }
+    for title, day in before.items():
+        assert measure(title).joined_on == day, title
+    assert not set(before) & new_in(PERIOD_2010, D(2010, 7, 1))
+    assert not measure(CAMPAIGN_2010).joined_on_is_estimated  # the letter states the day
+    assert measure("Expertisecentrum Kinderporno bij het OM").joined_on_is_estimated  # "in 2009"
+
+
+def test_a_measure_the_letters_give_no_date_for_joined_on_its_letters_date_estimated():
+    vgt = measure("Lidmaatschap van de Virtual Global Taskforce (VGT)")
+    assert (vgt.joined_on, vgt.joined_on_is_estimated) == (JUNE_2015, True)
+    barrier = measure("Barrièremodel kindersekstoerisme")  # presented with the plan that day
+    assert (barrier.joined_on, barrier.joined_on_is_estimated) == (D(2016, 9, 6), False)
+
+
+def test_no_measure_has_progress_or_a_status_before_it_joined():
+    for item in Measure.objects.prefetch_related("updates"):
+        assert item.status_since >= item.joined_on, item.title
+        for update in item.updates.all():
+            assert update.date >= item.joined_on, item.title
+
+
+# --- progress and statuses: dated as the letters state -------------------------------------------
+
+
+def test_progress_is_dated_at_the_event_the_letter_states():
+    stated = {
+        SOMEC: D(2014, 11, 7),  # "op 5, 6 en 7 november 2014 ... slotconferentie"
+        DONT_LOOK_AWAY: D(2015, 3, 26),  # "op 26 maart 2015 op Schiphol ... van start gegaan"
+        "Strafrechtelijke samenwerking met bronlanden van kindersekstoerisme": D(2015, 3, 25),
+    }
+    for title, day in stated.items():
+        update = update_of(title, JUNE_2015)
+        assert (update.date, update.date_is_estimated) == (day, False), title
+    eokm = update_of(
+        "Toekomstige financiering van het EOKM (meldpunt en «Stop it Now!»)", D(2016, 9, 6)
+    )
+    assert (eokm.date, eokm.date_is_estimated) == (D(2016, 6, 20), False)
+
+
+def test_progress_without_a_stated_day_is_dated_at_its_letter_and_marked_estimated():
+    undated = ProgressUpdate.objects.filter(date_is_estimated=False).select_related("source_letter")
+    assert all(update.date != update.source_letter.date for update in undated)
+    ngo = update_of("Samenwerking met NGO's", JUNE_2015)
+    assert (ngo.date, ngo.date_is_estimated) == (JUNE_2015, True)
+    # a rough time ("eind vorig jaar") is read as its last day, estimated
+    monitor = update_of("Monitor kinderpornografie (korpsmonitor)", D(2010, 7, 1))
+    assert (monitor.date, monitor.date_is_estimated) == (D(2009, 12, 31), True)
+
+
+def test_a_status_takes_effect_on_the_day_the_letters_state_else_its_letters_day_estimated():
+    look_away = measure(DONT_LOOK_AWAY)
+    assert (look_away.status_since, look_away.status_since_is_estimated) == (D(2015, 3, 26), False)
+    ngo = measure("Samenwerking met NGO's")
+    assert ngo.status == MeasureStatus.EMBEDDED
+    assert (ngo.status_since, ngo.status_since_is_estimated) == (JUNE_2015, True)
+    # "loopt nog": the review already ran when the letter said so
+    review = measure(
+        "Onderzoek naar herziening van de zedentitel (titel XIV) van het Wetboek van Strafrecht"
+    )
+    assert review.status == MeasureStatus.IN_PROGRESS
+    assert review.status_since == D(2014, 3, 20) and review.status_since_is_estimated
+    # the 2010 campaign ran from its start on 13 January 2010, as the 2010 letter says
+    campaign_2010 = record_at(measure(CAMPAIGN_2010), letter(D(2010, 7, 1)).as_of)
+    assert campaign_2010.status == MeasureStatus.IN_PROGRESS
+    assert (campaign_2010.status_since, campaign_2010.status_since_is_estimated) == (
+        D(2010, 1, 13),
+        False,
+    )
+
+
+def test_completion_dates_that_are_letter_dates_are_marked_estimated():
+    """W5: no letter gives a completion day; the completion date is the letter's, estimated."""
+    completed = Measure.objects.filter(status=MeasureStatus.COMPLETED)
+    assert completed.count() == 4
+    for item in completed:
+        assert item.completed_date == item.status_since == item.source_letter.date, item.title
+        assert item.status_since_is_estimated, item.title
+    assert measure(HANDBOOK).completed_date == JUNE_2015
 
 
 # --- the model: an estimated date is stored as such ----------------------------------------------
