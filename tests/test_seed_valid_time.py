@@ -7,12 +7,15 @@ import datetime
 import pytest
 
 from measures.models import (
+    Commitment,
+    CommitmentStatus,
     Measure,
     MeasureStatus,
     Plan,
     ProgressLetter,
     ProgressUpdate,
 )
+from measures.seeding import AMSTERDAM
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +188,89 @@ def test_completion_dates_that_are_letter_dates_are_marked_estimated():
         assert item.completed_date == item.status_since == item.source_letter.date, item.title
         assert item.status_since_is_estimated, item.title
     assert measure(HANDBOOK).completed_date == JUNE_2015
+
+
+# --- what the domain check found -----------------------------------------------------------------
+
+
+def test_the_ecpat_project_has_no_due_date_only_a_funding_period():
+    """W1: "tot 1 juli 2016" ends a funding period; no letter says the project was due then."""
+    ecpat = measure(ECPAT)
+    assert ecpat.due_date is None
+    assert not ecpat.history.filter(due_date__isnull=False).exists()
+    assert "1 april 2014 tot 1 juli 2016" in ecpat.description
+    assert ecpat.budget_eur == 5_000_000
+    first = ecpat.history.earliest("history_date")
+    assert first.budget_eur == 2_000_000
+    assert "1 juli 2015" in first.description and "1 juli 2016" not in first.description
+
+
+def test_the_2010_campaign_was_replaced_not_stopped():
+    """W2: "Met deze nieuwe campagne, die de voorgaande nationale campagne ... vervangt"."""
+    campaign = measure(CAMPAIGN_2010)
+    assert campaign.status == MeasureStatus.REPLACED
+    assert not campaign.history.filter(status=MeasureStatus.STOPPED).exists()
+    # the day the new campaign started; that it is the day of the replacement is a reading
+    assert (campaign.status_since, campaign.status_since_is_estimated) == (D(2015, 3, 26), True)
+    assert campaign.completed_date is None
+
+
+def test_the_motion_is_answered_in_part_without_a_deadline():
+    """W3: answered by the letter of 18 December 2014; the 2015 letter says the payment is
+    spread over three years."""
+    motion = Commitment.objects.get(kind="motie")
+    assert motion.status == CommitmentStatus.PARTLY_FULFILLED
+    assert motion.due_date is None
+    assert motion.fulfilled_on == D(2014, 12, 18)
+    assert motion.fulfilled_by.kamerstuk == "29 628, nr. 500"
+    assert "drie jaren" in motion.fulfilment_note
+    assert not motion.is_late
+
+
+def test_the_2013_plan_as_the_june_2015_letter_knew_it_cites_no_later_letter():
+    plan = Plan.objects.get(short_title=PLAN_2013)
+    then = record_at(plan, letter(JUNE_2015).as_of)
+    assert "2016" not in then.description
+    assert "9 oktober 2013" in then.description
+    assert "6 september 2016" in plan.description  # written at that letter
+    written = record_at(plan, letter(D(2016, 9, 6)).as_of).history_date
+    assert written.astimezone(AMSTERDAM).date() == D(2016, 9, 6)
+
+
+def test_the_safety_agenda_in_june_2015_uses_that_letters_words():
+    agenda = Plan.objects.get(short_title="Veiligheidsagenda 2015–2018")
+    then = record_at(agenda, letter(JUNE_2015).as_of)
+    assert "landelijke prioriteiten" not in then.description
+    assert "landelijke prioriteiten" in agenda.description  # the letter of 21 March 2016
+
+
+def test_a_letters_number_and_date_are_known_from_the_letter_that_states_them():
+    june_2015 = letter(JUNE_2015)
+    assert record_at(june_2015, june_2015.as_of).kamerstuk == ""
+    assert june_2015.kamerstuk == "31 015, nr. 112"  # stated by the letter of 21 March 2016
+    results = letter(D(2016, 3, 21))
+    then = record_at(results, results.as_of)
+    assert then.kamerstuk == "" and then.date_is_estimated  # the letter carries no date
+    assert results.kamerstuk == "31 015, nr. 121" and not results.date_is_estimated
+    commitment = Commitment.objects.get(title__startswith="Waardering van het onderzoek")
+    assert record_at(commitment, june_2015.as_of).kamerstuk == ""
+    assert commitment.kamerstuk == "31 015, nr. 112"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Actiedagen kinderpornokoeriers op Schiphol",
+        HANDBOOK,
+        "Project Green Notices van Interpol",
+        DONT_LOOK_AWAY,
+        "Strafrechtelijke samenwerking met bronlanden van kindersekstoerisme",
+        "Aanjaagteam plan van aanpak bestrijding kindersekstoerisme",
+    ],
+)
+def test_an_owner_no_letter_names_says_so(title):
+    """W8: the fixture's rule: an owner the letter does not name says so in the description."""
+    assert "De brief noemt geen eigenaar" in measure(title).description
 
 
 # --- the model: an estimated date is stored as such ----------------------------------------------
