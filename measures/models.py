@@ -832,10 +832,20 @@ class Measure(MeasureRules, models.Model):
             raise ValidationError(errors)
 
     def set_status(
-        self, status, *, by, on=None, reason="", history_date=None, expected_version=None, m2m=None
+        self,
+        status,
+        *,
+        by,
+        on=None,
+        date_is_estimated=False,
+        reason="",
+        history_date=None,
+        expected_version=None,
+        m2m=None,
     ):
         """Move the measure to `status` as of `on` (the day it took effect; default: today when
-        the status changes), keeping the completion date in step, and save.
+        the status changes), keeping the completion date in step, and save. `date_is_estimated`
+        says whether the status date given (or set here) is an estimate.
 
         `history_date` dates the history record (replaying past letters); default now. With
         `expected_version` (an edit form) the save goes through `save_checked`, with the
@@ -843,8 +853,11 @@ class Measure(MeasureRules, models.Model):
         """
         if status not in MeasureStatus.values:
             raise ValidationError({"status": _("Unknown status: %(s)s") % {"s": status}})
+        since = self.status_since
         self.status = status
         self.keep_status_dates_in_step(on=on)
+        if on is not None or self.status_since != since:
+            self.status_since_is_estimated = date_is_estimated
         self._history_user = by
         self._change_reason = reason or ""
         _date_history(self, history_date)
@@ -940,6 +953,7 @@ class Measure(MeasureRules, models.Model):
         by,
         text,
         date=None,
+        date_is_estimated=False,
         status=None,
         next_steps="",
         include_in_letter=True,
@@ -960,7 +974,8 @@ class Measure(MeasureRules, models.Model):
         An update by a coordinator is approved for the letter at once unless `approved` says
         otherwise; a contributor's update stays a draft until a coordinator approves it.
         `history_date` is the moment of the change (replaying a past letter): it dates the
-        history records and the approval; default now.
+        history records and the approval; default now. `date_is_estimated` marks `date` (and
+        the status date it gives) as an estimate.
         """
         from .permissions import is_coordinator, user_organisation
 
@@ -974,6 +989,7 @@ class Measure(MeasureRules, models.Model):
                 by=by,
                 text=text,
                 date=date,
+                date_is_estimated=date_is_estimated,
                 status=status,
                 next_steps=next_steps,
                 include_in_letter=include_in_letter,
@@ -998,10 +1014,12 @@ class Measure(MeasureRules, models.Model):
         visibility,
         source_letter,
         history_date,
+        date_is_estimated=False,
     ):
         update = ProgressUpdate(
             measure=self,
             date=date,
+            date_is_estimated=date_is_estimated,
             author=by,
             author_organisation=organisation,
             status=status or "",
@@ -1023,6 +1041,7 @@ class Measure(MeasureRules, models.Model):
                 status,
                 by=by,
                 on=date,
+                date_is_estimated=date_is_estimated,
                 reason=_("progress logged on %(d)s") % {"d": date},
                 history_date=history_date,
             )

@@ -9,6 +9,11 @@ change, dated at the letter: noon (Europe/Amsterdam) of the letter's date, plus 
 write. `Measure.history.as_of(letter.as_of)` therefore shows the programme as that letter
 described it, and no two records of one object share a timestamp (`as_of()` would duplicate it).
 
+That is record time. Valid time comes from the fixture too: a measure joins the programme on its
+`joined_on`, a progress update is dated at its `date` and a status takes effect on its
+`status_since` (else on the update's date); where the letters give no day, the letter's own date
+stands in, marked estimated (the fixture's "about" gives the reading rules).
+
 Running the replay again changes nothing. Rows are found by their natural keys (letter date and
 kind, organisation name or a former name, plan title, measure plan and title, commitment title,
 indicator name with year, quarter and breakdown). A row that already carries this letter's state,
@@ -45,6 +50,7 @@ LETTER_HOUR = datetime.time(12)
 
 DATE_FIELDS = {
     "joined_on",
+    "status_since",
     "date",
     "period_start",
     "period_end",
@@ -297,6 +303,7 @@ class Replay:
                 "code",
                 "description",
                 "joined_on",
+                "joined_on_is_estimated",
                 "start_date",
                 "due_date",
                 "budget_eur",
@@ -324,10 +331,12 @@ class Replay:
         else:
             measure = existing
         if measure is None:
-            # Valid time: the day the letter says the measure joined, else the letter's own date,
-            # marked as an estimate.
+            # Valid time: the day the letters say the measure joined (estimated where they give
+            # only a rough time), else the letter's own date, marked as an estimate. Its first
+            # status ("not stated") takes effect that day, estimated alike.
             fields.setdefault("joined_on", self.letter.date)
             fields.setdefault("joined_on_is_estimated", "joined_on" not in entry)
+            fields["status_since_is_estimated"] = fields["joined_on_is_estimated"]
             before = {**fields, **_plain(entry.get("as_previously_reported", {}), fields)}
             measure = Measure(plan=plan, title=entry["title"], source_letter=self.letter, **before)
             self.save(measure, self.reason("aangemaakt"))
@@ -358,12 +367,28 @@ class Replay:
         if ProgressUpdate.objects.filter(measure=measure, source_letter=self.letter).exists():
             return
         measure.refresh_from_db()
+        # Valid time: the day the letter states for what the update reports, else the letter's
+        # own date, marked as an estimate. The status takes effect on the update's date unless
+        # the entry says since when it holds (`status_since`).
+        date = _value("date", entry.get("date")) or self.letter.date
+        estimated = entry.get("date_is_estimated", "date" not in entry)
+        status = entry.get("status") or None
+        if status and "status_since" in entry and status != measure.status:
+            measure.set_status(
+                status,
+                by=self.by,
+                on=_value("status_since", entry["status_since"]),
+                date_is_estimated=entry.get("status_since_is_estimated", False),
+                reason=self.reason("status bijgewerkt"),
+                history_date=self.tick(),
+            )
         measure.log_progress(
             by=self.by,
-            date=self.letter.date,
+            date=date,
+            date_is_estimated=estimated,
             text=entry["text"],
             next_steps=entry.get("next_steps", ""),
-            status=entry.get("status") or None,
+            status=status,
             approved=True,
             source_letter=self.letter,
             history_date=self.tick(),

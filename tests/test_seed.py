@@ -210,7 +210,7 @@ def test_a_measure_has_history_only_at_the_letters_that_reported_on_it():
         days.add(day)
     assert days == reported
     statuses = [record.status for record in campaign.history.order_by("history_date")]
-    assert statuses[-2:] == [MeasureStatus.IN_PROGRESS, MeasureStatus.STOPPED]
+    assert statuses[-2:] == [MeasureStatus.IN_PROGRESS, MeasureStatus.REPLACED]
 
 
 def test_every_measure_has_history_only_on_the_days_of_the_letters_that_report_it():

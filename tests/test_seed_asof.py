@@ -85,7 +85,7 @@ def test_the_ngo_pilot_today_shows_what_stands_now(client, coordinator, ngo):
     assert NGO_TEXT_2015 in html  # the letter's progress is still part of the timeline
 
 
-def test_the_2010_campaign_reads_as_running_in_2010_and_stopped_in_2015(
+def test_the_2010_campaign_reads_as_running_in_2010_and_replaced_in_2015(
     client, coordinator, june_2015
 ):
     campaign = Measure.objects.get(title=CAMPAIGN)
@@ -95,7 +95,7 @@ def test_the_2010_campaign_reads_as_running_in_2010_and_stopped_in_2015(
     assert then.context["measure"].status == MeasureStatus.IN_PROGRESS
     assert [u.source_letter_id for u in then.context["timeline"]] == [july_2010.pk]
     later, _html = page(client, campaign, letter=june_2015.pk)
-    assert later.context["measure"].status == MeasureStatus.STOPPED
+    assert later.context["measure"].status == MeasureStatus.REPLACED
     assert [u.source_letter_id for u in later.context["timeline"]] == [june_2015.pk, july_2010.pk]
 
 
