@@ -17,7 +17,7 @@ from measures.renderers.docx import Blocks, paragraph_xml, render_docx, run_xml
 from measures.renderers.html import render_letter_html
 from measures.renderers.markdown import escape, render_markdown
 from measures.renderers.pdf import STATIC_PREFIX, StaticOnlyFetcher, render_pdf
-from measures.summaries import build_summary
+from measures.summaries import build_summary, letter_summary
 from tests import summary_data
 from tests.summary_data import END, HOSTILE, START, at, save_at
 
@@ -30,7 +30,7 @@ LONG_WORD = "W" * 500
 @pytest.fixture
 def summary(letter_data):
     letter = letter_data["letter"]
-    return build_summary(START, END, letter=letter)
+    return letter_summary(letter)
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def hostile_summary(letter_data):
     letter = letter_data["letter"]
     letter.signed_by = "<w:p>Minister & co</w:p>"
     letter.save()
-    return build_summary(START, END, letter=letter)
+    return letter_summary(letter)
 
 
 # --- Word --------------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def test_word_keeps_a_measures_text_exactly_but_for_control_characters(letter_da
     update.next_steps = "Later ]]>\x1f <w:b/>"
     save_at(update, moment.replace(minute=1))
     letter = letter_data["letter"]
-    content = render_docx(build_summary(START, END, letter=letter))
+    content = render_docx(letter_summary(letter))
     paragraphs = Document(io.BytesIO(content)).paragraphs
     texts = [p.text for p in paragraphs]
 
