@@ -7,6 +7,7 @@ period and the target as a dashed line. The page shows the figures in a table be
 alternative. `indicator_chart_png` turns the same SVG into PNG bytes with CairoSVG.
 """
 
+import functools
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -184,9 +185,20 @@ def indicator_chart_svg(indicator, values, *, element_id=None):
     return "".join(parts)
 
 
+# Drawn charts, by their SVG text (which holds every number, label and colour drawn): a Word letter
+# downloaded again, or another letter with the same figures, reuses them instead of drawing them
+# again (about 40 ms each). Per process; at most this many charts (about 40 kB each) are kept.
+PNG_CACHE_SIZE = 256
+
+
 def indicator_chart_png(indicator, values, *, scale=2):
     """Return the chart as PNG bytes (for Word documents), drawn by CairoSVG from the SVG."""
+    return svg_png(indicator_chart_svg(indicator, values), scale)
+
+
+@functools.lru_cache(maxsize=PNG_CACHE_SIZE)
+def svg_png(svg, scale):
+    """Return the SVG text `svg` drawn as PNG bytes at `scale` (remembered, see PNG_CACHE_SIZE)."""
     import cairosvg
 
-    svg = indicator_chart_svg(indicator, values)
     return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale)
