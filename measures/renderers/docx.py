@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape, quoteattr
 from django.utils import translation
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
+from docx.image import image as docx_image
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -157,6 +158,7 @@ class Blocks:
         self._end = document.element.body.sectPr
         self._width = document._block_width
         self._next_shape_id = document.part.next_id
+        self._images = None  # the document's image parts by the SHA-1 of their bytes
 
     def _append(self, element):
         self._end.addprevious(element)
@@ -183,11 +185,25 @@ class Blocks:
             paragraph.style = style
         return paragraph
 
+    def _image_part(self, image):
+        """Return the image part holding `image` (a stream), added if the document has none
+        with the same bytes, as `Package.get_or_add_image_part` does. That one hashes every
+        image part already in the document to compare, which made many charts quadratic; here
+        each part's hash is taken once."""
+        image_parts = self.document.part.package.image_parts
+        if self._images is None:
+            self._images = {part.sha1: part for part in image_parts}
+        image = docx_image.Image.from_file(image)
+        if image.sha1 not in self._images:
+            self._images[image.sha1] = image_parts._add_image_part(image)
+        return self._images[image.sha1]
+
     def picture(self, image, width):
         """Return a new paragraph holding only the picture `image` (a stream), `width` wide
         (like `Document.add_picture`)."""
-        part = self.document.part
-        rid, picture = part.get_or_add_image(image)
+        image_part = self._image_part(image)
+        rid = self.document.part.relate_to(image_part, RT.IMAGE)
+        picture = image_part.image
         cx, cy = picture.scaled_dimensions(width, None)
         inline = CT_Inline.new_pic_inline(self._next_shape_id, rid, picture.filename, cx, cy)
         self._next_shape_id += 1
