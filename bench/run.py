@@ -128,7 +128,11 @@ def assemble(scales, by_scale, selected=None):
     for key in PEERS:
         if all(key in by_scale[s]["peers"] for s in scales):
             peers[key] = {str(s): by_scale[s]["peers"][key] for s in scales}
-    return {"scales": scales, "pages": pages, "peers": peers}, missing
+    conditions = {
+        str(s): {"load_average": by_scale[s]["load_average"], "requests": by_scale[s]["requests"]}
+        for s in scales
+    }
+    return {"scales": scales, "pages": pages, "peers": peers, "conditions": conditions}, missing
 
 
 def print_table(results, missing, by_scale):
@@ -294,6 +298,7 @@ def worker(args):
     print(f"Scale {args.scale}: measuring (load average {load()})…", flush=True)
     result = measure_all(args.scale, args.requests, args.pages)
     result["load_average"] = load()
+    result["requests"] = args.requests
     result["build_seconds"] = None if reuse else round(time.perf_counter() - started, 1)
     args.out.write_text(json.dumps(result))
     return 0
@@ -389,12 +394,14 @@ def count_queries(client, url):
     return len(captured.captured_queries)
 
 
-def summarise(times, queries, first):
+def summarise(times, queries, first, cpu_times):
     return {
         "median_ms": round(statistics.median(times), 2),
         "p90_ms": round(percentile(times, 0.9), 2),
         "queries": queries,
         "first_ms": round(first, 2),
+        # This process's CPU time: what the page costs, less disturbed by a busy machine.
+        "cpu_median_ms": round(statistics.median(cpu_times), 2),
     }
 
 
@@ -472,7 +479,7 @@ def measure_all(scale, requests, selected=None):
             result["errors"][key] = f"{url} {problem}"
             print(f"  {key:<24} {url} {problem}", flush=True)
             return
-        result[group][key] = summarise(times, count_queries(client, url), first)
+        result[group][key] = summarise(times, count_queries(client, url), first, cpu_times)
         row = result[group][key]
         print(
             f"  {key:<24} {row['median_ms']:>9.1f} ms  p90 {row['p90_ms']:>9.1f} ms  "
