@@ -129,8 +129,7 @@ def assemble(scales, by_scale, selected=None):
         if all(key in by_scale[s]["peers"] for s in scales):
             peers[key] = {str(s): by_scale[s]["peers"][key] for s in scales}
     conditions = {
-        str(s): {"load_average": by_scale[s]["load_average"], "requests": by_scale[s]["requests"]}
-        for s in scales
+        str(s): {key: by_scale[s].get(key) for key in ("load_average", "requests")} for s in scales
     }
     return {"scales": scales, "pages": pages, "peers": peers, "conditions": conditions}, missing
 
