@@ -7,6 +7,10 @@ period and the target as a dashed line. The page shows the figures in a table be
 alternative. `indicator_chart_png` turns the same SVG into PNG bytes with CairoSVG.
 """
 
+import functools
+import io
+import struct
+import zlib
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -184,9 +188,61 @@ def indicator_chart_svg(indicator, values, *, element_id=None):
     return "".join(parts)
 
 
+# Drawn charts, by their SVG text (which holds every number, label and colour drawn): a Word letter
+# downloaded again, or another letter with the same figures, reuses them instead of drawing them
+# again (about 30 ms each). Per process; at most this many charts (about 30 kB each) are kept.
+PNG_CACHE_SIZE = 256
+PNG_LEVEL = 5  # zlib: faster than cairo and smaller files (level 3: faster, bigger files)
+
+
 def indicator_chart_png(indicator, values, *, scale=2):
     """Return the chart as PNG bytes (for Word documents), drawn by CairoSVG from the SVG."""
-    import cairosvg
+    return svg_png(indicator_chart_svg(indicator, values), scale)
 
-    svg = indicator_chart_svg(indicator, values)
-    return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale)
+
+@functools.lru_cache(maxsize=PNG_CACHE_SIZE)
+def svg_png(svg, scale):
+    """Return the SVG text `svg` drawn as PNG bytes at `scale` (remembered, see PNG_CACHE_SIZE)."""
+    from cairosvg.surface import PNGSurface
+
+    class Surface(PNGSurface):
+        def finish(self):
+            self.output.write(png_bytes(self.cairo))
+            return super(PNGSurface, self).finish()
+
+    return Surface.convert(bytestring=svg.encode("utf-8"), scale=scale)
+
+
+def png_bytes(surface):
+    """Return a cairo ARGB32 image surface as PNG bytes with the very pixels cairo's own
+    `write_to_png` writes, sooner: cairo (libpng) tries every row filter on every row, most of
+    the time of a chart. A chart is mostly white: unfiltered rows compressed at PNG_LEVEL take
+    about 30 % less time per chart and come out about 18 % smaller. An opaque image (every chart:
+    it has a white background) is written as RGB, as cairo does; any other is left to cairo."""
+    surface.flush()
+    width, height, stride = surface.get_width(), surface.get_height(), surface.get_stride()
+    pixels = bytes(surface.get_data())  # B, G, R, A per pixel (little-endian ARGB32)
+    if stride == width * 4:
+        packed = pixels
+    else:
+        packed = b"".join(pixels[y * stride : y * stride + width * 4] for y in range(height))
+    if packed[3::4].count(255) != width * height:
+        output = io.BytesIO()
+        surface.write_to_png(output)
+        return output.getvalue()
+    rgb = bytearray(width * height * 3)
+    rgb[0::3], rgb[1::3], rgb[2::3] = packed[2::4], packed[1::4], packed[0::4]
+    line = width * 3
+    raw = b"".join(b"\0" + rgb[y * line : (y + 1) * line] for y in range(height))  # filter 0
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, PNG_LEVEL))
+        + chunk(b"IEND", b"")
+    )

@@ -1,12 +1,16 @@
 """The indicator chart: SVG text built on the server (and PNG for Word)."""
 
+import io
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
+import cairocffi
+import cairosvg
 import pytest
 from django.utils import translation
+from PIL import Image
 
-from measures.charts import indicator_chart_png, indicator_chart_svg
+from measures.charts import indicator_chart_png, indicator_chart_svg, png_bytes, svg_png
 from measures.models import IndicatorUnit, IndicatorValue
 from tests.commitment_data import interventions, value
 
@@ -85,3 +89,23 @@ def test_it_offers_the_chart_as_png(indicator):
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width = int.from_bytes(png[16:20], "big")
     assert width == 1280  # 640 wide at scale 2
+
+
+def test_the_png_has_the_pixels_cairo_writes(indicator):
+    svg = indicator_chart_svg(indicator, indicator.values.all())
+    ours = Image.open(io.BytesIO(svg_png(svg, 2)))
+    cairos = Image.open(io.BytesIO(cairosvg.svg2png(bytestring=svg.encode(), scale=2)))
+    assert (ours.mode, ours.size) == (cairos.mode, cairos.size) == ("RGB", (1280, 640))
+    assert ours.tobytes() == cairos.tobytes()
+    assert ours.info == cairos.info  # no resolution either: Word sizes the picture alike
+
+
+def test_a_png_with_transparency_is_left_to_cairo():
+    surface = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, 5, 3)
+    context = cairocffi.Context(surface)
+    context.set_source_rgba(0.2, 0.4, 0.6, 0.5)
+    context.rectangle(0, 0, 2, 3)
+    context.fill()
+    written = io.BytesIO()
+    surface.write_to_png(written)
+    assert png_bytes(surface) == written.getvalue()

@@ -9,8 +9,7 @@ from xml.sax.saxutils import escape, quoteattr
 from django.utils import translation
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image import image as docx_image
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -18,9 +17,7 @@ from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.shape import CT_Inline
-from docx.oxml.table import CT_Tbl
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table
 from docx.text import paragraph as docx_paragraph
 
 from ..charts import indicator_chart_png
@@ -161,6 +158,7 @@ class Blocks:
         self._end = document.element.body.sectPr
         self._width = document._block_width
         self._next_shape_id = document.part.next_id
+        self._images = None  # the document's image parts by the SHA-1 of their bytes
 
     def _append(self, element):
         self._end.addprevious(element)
@@ -187,40 +185,31 @@ class Blocks:
             paragraph.style = style
         return paragraph
 
-    def table(self, rows, cols, style):
-        """Return a new table as wide as the text (like `Document.add_table`)."""
-        table = Table(self._append(CT_Tbl.new_tbl(rows, cols, self._width)), self._body)
-        table.style = style
-        return table
+    def _image_part(self, image):
+        """Return the image part holding `image` (a stream), added if the document has none
+        with the same bytes, as `Package.get_or_add_image_part` does. That one hashes every
+        image part already in the document to compare, which made many charts quadratic; here
+        each part's hash is taken once."""
+        image_parts = self.document.part.package.image_parts
+        if self._images is None:
+            self._images = {part.sha1: part for part in image_parts}
+        image = docx_image.Image.from_file(image)
+        if image.sha1 not in self._images:
+            self._images[image.sha1] = image_parts._add_image_part(image)
+        return self._images[image.sha1]
 
     def picture(self, image, width):
         """Return a new paragraph holding only the picture `image` (a stream), `width` wide
         (like `Document.add_picture`)."""
-        part = self.document.part
-        rid, picture = part.get_or_add_image(image)
+        image_part = self._image_part(image)
+        rid = self.document.part.relate_to(image_part, RT.IMAGE)
+        picture = image_part.image
         cx, cy = picture.scaled_dimensions(width, None)
         inline = CT_Inline.new_pic_inline(self._next_shape_id, rid, picture.filename, cx, cy)
         self._next_shape_id += 1
         paragraph = self.paragraph()
         paragraph.add_run()._r.add_drawing(inline)
         return paragraph
-
-
-def repeat_header(row):
-    """Mark `row` as a header row Word repeats at the top of every page (w:tblHeader)."""
-    trpr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    trpr.append(header)
-
-
-def _shade(cell, fill):
-    """Give a table cell a background colour (w:shd)."""
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
 
 
 FOOTNOTES_XML = (
@@ -277,43 +266,62 @@ class Footnotes:
         )
 
 
-def _figure_table(blocks, table):
-    caption = blocks.paragraph(style="Caption")
-    caption.add_run(f"Tabel {table.number}: {clean(table.title)}")
-    caption.paragraph_format.keep_with_next = True
-    grid = blocks.table(1, len(FIGURE_HEADERS), "Table Grid")
-    grid.alignment = WD_TABLE_ALIGNMENT.LEFT
-    grid.autofit = False
-    header = grid.rows[0]
-    repeat_header(header)
-    for i, (cell, text) in enumerate(zip(header.cells, FIGURE_HEADERS, strict=True)):
-        _shade(cell, HEADER_FILL)
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        run.font.size = Pt(10)
-        if i:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+TABLE_LOOK = (
+    '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
+    'w:noVBand="1" w:val="04A0"/>'
+)
+CELL_SPACING = '<w:keepNext/><w:spacing w:after="0"/>'  # table, source and chart together
+CELL_FONT = '<w:sz w:val="20"/>'  # 10 pt
+SHADING = f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>'
+
+
+def _row_xml(texts, run_properties, cell_properties="", row_properties=""):
+    """Return a table row of `texts`, the first left and the others right aligned, each cell
+    as wide as its column in `COLUMN_WIDTHS`."""
+    cells = []
+    for i, (text, width) in enumerate(zip(texts, COLUMN_WIDTHS, strict=True)):
+        align = '<w:jc w:val="right"/>' if i else ""
+        cells.append(
+            f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width.twips}"/>{cell_properties}</w:tcPr>'
+            f"<w:p><w:pPr>{CELL_SPACING}{align}</w:pPr>{run_xml(text, run_properties)}</w:p></w:tc>"
+        )
+    return f"<w:tr>{row_properties}{''.join(cells)}</w:tr>"
+
+
+def figure_table_xml(blocks, table):
+    """Return the caption, the table and the source line of a figure table as WordprocessingML,
+    as python-docx's table API wrote them: a "Table Grid" table with fixed column widths, a
+    shaded header row Word repeats on every page, and every paragraph kept with the next so
+    the table, its source and its chart stay on one page."""
+    caption = run_xml(f"Tabel {table.number}: {clean(table.title)}")
+    caption_style = quoteattr(blocks.style_id("Caption"))
+    grid_style = quoteattr(blocks.document.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE))
+    columns = "".join(f'<w:gridCol w:w="{width.twips}"/>' for width in COLUMN_WIDTHS)
+    rows = [
+        _row_xml(
+            FIGURE_HEADERS,
+            f"<w:b/>{CELL_FONT}",
+            SHADING,
+            '<w:trPr><w:tblHeader w:val="true"/></w:trPr>',
+        )
+    ]
     for row in table.rows:
-        cells = grid.add_row().cells
         values = (str(row.year), row.target_text, row.realised_text, row.difference_text)
-        for i, text in enumerate((*values, row.change_text)):
-            paragraph = cells[i].paragraphs[0]
-            paragraph.add_run(text).font.size = Pt(10)
-            if i:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for column, width in zip(grid.columns, COLUMN_WIDTHS, strict=True):
-        column.width = width  # w:gridCol, which LibreOffice reads
-    for row in grid.rows:
-        for cell, width in zip(row.cells, COLUMN_WIDTHS, strict=True):
-            cell.width = width
-            cell.paragraphs[0].paragraph_format.space_after = Pt(0)
-            cell.paragraphs[0].paragraph_format.keep_with_next = True  # table, source and chart
+        rows.append(_row_xml((*values, row.change_text), CELL_FONT))
+    parts = [
+        f"<w:p><w:pPr><w:pStyle w:val={caption_style}/><w:keepNext/></w:pPr>{caption}</w:p>",
+        f"<w:tbl><w:tblPr><w:tblStyle w:val={grid_style}/>"
+        f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblLayout w:type="fixed"/>'
+        f"{TABLE_LOOK}</w:tblPr><w:tblGrid>{columns}</w:tblGrid>{''.join(rows)}</w:tbl>",
+    ]
     if table.source:
-        source = blocks.paragraph()
-        run = source.add_run(f"{SOURCE_PREFIX}: {clean(table.source)}")
-        run.italic = True
-        run.font.size = Pt(9)
-        source.paragraph_format.keep_with_next = True  # the chart follows on the same page
+        source = run_xml(f"{SOURCE_PREFIX}: {clean(table.source)}", '<w:i/><w:sz w:val="18"/>')
+        parts.append(f"<w:p><w:pPr><w:keepNext/></w:pPr>{source}</w:p>")
+    return parts
+
+
+def _figure_table(blocks, table):
+    blocks.xml(figure_table_xml(blocks, table))
     _figure_chart(blocks, table)
 
 
