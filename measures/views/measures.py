@@ -222,7 +222,10 @@ def measure_detail_as_of(request, pk, as_of):
 
 
 def members_then(record, name):
-    """Return the partners or countries (by field `name`) of a historical measure record."""
+    """Return the partners or countries (by field `name`) of a historical measure record (or of
+    a live row, which `measures_on` returns for now)."""
+    if not hasattr(record, "history_id"):
+        return getattr(record, name).all()
     m2m = Measure._meta.get_field(name)
     ids = (
         m2m_history_model(Measure, m2m)
