@@ -77,6 +77,9 @@ class ProgressUpdateInline(admin.StackedInline):
     readonly_fields = ["state"]
     show_change_link = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
 
 class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
     """The Measure form of the admin, with the version check.
@@ -143,6 +146,14 @@ class MeasureAdmin(ImportExportMixin, SimpleHistoryAdmin):
     date_hierarchy = "due_date"
     inlines = [ProgressUpdateInline]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user  # who reads the lines of a stale edit (a class made per call)
+        return form
+
     def save_model(self, request, obj, form, change):
         """Save with the version check; the form's clean() has already refused a stale edit.
         A status changed without its date is dated today (see keep_status_dates_in_step)."""
@@ -168,6 +179,9 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["measure"]
     actions = ["approve_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
     @admin.action(description=_("Approve the selected updates for the letter"))
     def approve_selected(self, request, queryset):

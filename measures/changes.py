@@ -203,12 +203,14 @@ def newest_record_keys(querysets, *, limit, before=None):
     ]
 
 
-def latest_changes(querysets, *, limit, before=None, user=None):
+def latest_changes(querysets, *, limit, user, before=None):
     """Return a ChangePage with the newest `limit` changes over `querysets` (a dict: model →
-    historical queryset), older than `before` when given, newest first.
+    historical queryset, already read through the access rule for `user`), older than `before`
+    when given, newest first.
 
     One query finds the newest records over all models (newest_record_keys); then one query per
-    model that is on the page reads those records and their predecessors; describe() names them."""
+    model that is on the page reads those records and their predecessors (those `user` may
+    read); describe() names them."""
     keys = newest_record_keys(querysets, limit=limit + 1, before=before)
     has_more = len(keys) > limit
     keys = keys[:limit]
@@ -217,9 +219,9 @@ def latest_changes(querysets, *, limit, before=None, user=None):
         wanted.setdefault(model, set()).update({history_id, previous_id} - {None})
     records = {}
     for model, history_ids in wanted.items():
-        rows = model.history.filter(history_id__in=history_ids).select_related(
-            "history_user__profile__organisation"
-        )
+        rows = readable_records(
+            model, model.history.filter(history_id__in=history_ids), user
+        ).select_related("history_user__profile__organisation")
         for record in rows:
             records[(model, record.history_id)] = record
     chosen = []
@@ -231,22 +233,37 @@ def latest_changes(querysets, *, limit, before=None, user=None):
     return ChangePage(items=describe(chosen, user=user, records=records), has_more=has_more)
 
 
-def changes_since(measure, version):
-    """Return the changes to `measure` saved after `version` (oldest first), for a stale edit."""
+def changes_since(measure, version, *, user):
+    """Return the changes to `measure` saved after `version` (oldest first) that `user` may
+    read, for a stale edit."""
     from .models import Measure
 
-    records = list(
-        _record_queryset(Measure.history.filter(id=measure.pk, version__gt=version)).reverse()
-    )
-    return describe([(Measure, r) for r in records])
+    records = Measure.history.filter(id=measure.pk, version__gt=version).visible_to(user)
+    records = list(_record_queryset(records).reverse())
+    return describe([(Measure, r) for r in records], user=user)
 
 
-def describe(pairs, *, user=None, records=None):
-    """Turn (model, historical record) pairs into Change objects, in the given order.
+def readable_records(model, queryset, user):
+    """Return the history records in `queryset` (of `model`) that `user` may read: the access
+    rule of `models.readable_measures`/`readable_updates` for measures and progress updates;
+    the other models have no confidential records."""
+    from .models import Measure, ProgressUpdate
+
+    if model in (Measure, ProgressUpdate):
+        return queryset.visible_to(user)
+    return queryset
+
+
+def describe(pairs, *, user, records=None):
+    """Turn (model, historical record) pairs that `user` may read into Change objects, in the
+    given order.
 
     Records must carry `previous_history_id` (see with_previous). `records` ({(model,
     history_id): record}) may already hold the predecessors; those missing are read, one query
-    per model. The many-to-many snapshots of all models are read in one query."""
+    per model. A predecessor `user` may not read (a version that was confidential) is left
+    out: the record is then shown as the first version that user may read, every field with
+    its value and none with the value before. Names of measures are those `user` may read. The
+    many-to-many snapshots of all models are read in one query."""
     by_model = {}
     for model, record in pairs:
         by_model.setdefault(model, []).append(record)
@@ -257,7 +274,7 @@ def describe(pairs, *, user=None, records=None):
         wanted = {r.previous_history_id for r in model_records if r.previous_history_id}
         missing = {pk for pk in wanted if (model, pk) not in previous}
         if missing:
-            for prev in model.history.filter(history_id__in=missing):
+            for prev in readable_records(model, model.history.filter(history_id__in=missing), user):
                 previous[(model, prev.history_id)] = prev
         if m2m_fields(model):
             snapshot_ids[model] = {r.history_id for r in model_records} | wanted
@@ -456,9 +473,7 @@ class _Names:
                 rows = model.objects.filter(pk__in=ids)
                 named = {u.pk: user_display_name(u) for u in rows}
             elif model._meta.model_name == "measure":
-                rows = model.objects.filter(pk__in=ids)
-                if self.user is not None:
-                    rows = rows.visible_to(self.user)
+                rows = model.objects.filter(pk__in=ids).visible_to(self.user)
                 named = {m.pk: str(m) for m in rows.only("code", "title")}
             else:
                 named = {
@@ -538,61 +553,23 @@ def _object_label(model, record, names):
 # --- The feed and the history of one measure ---------------------------------------------------
 
 
-def _visible_measure_ids(user):
-    from .models import Measure
-
-    return Measure.objects.visible_to(user).values("pk")
-
-
-def measure_records(queryset, user, field="id"):
-    """Keep the Measure history records `user` may read: those of measures visible to them now,
-    and of deleted measures that were not confidential."""
-    from .models import Measure, Visibility
-    from .permissions import can_see_confidential
-
-    if user is None or can_see_confidential(user):
-        return queryset
-    visible = Q(**{f"{field}__in": _visible_measure_ids(user)})
-    gone = ~Q(**{f"{field}__in": Measure.objects.values("pk")}) & ~Q(
-        visibility=Visibility.CONFIDENTIAL
-    )
-    return queryset.filter(visible | gone)
-
-
-def progress_records(queryset, user):
-    """Keep the ProgressUpdate history records `user` may read: updates of measures visible to
-    them; confidential updates only for those who see confidential measures or own the measure."""
-    from .models import Measure, Visibility
-    from .permissions import can_see_confidential, user_organisation
-
-    if user is None or can_see_confidential(user):
-        return queryset
-    queryset = queryset.filter(measure_id__in=_visible_measure_ids(user))
-    organisation = user_organisation(user)
-    own = Q(measure_id__in=Measure.objects.filter(owner=organisation).values("pk"))
-    if organisation is None:
-        return queryset.exclude(visibility=Visibility.CONFIDENTIAL)
-    return queryset.filter(~Q(visibility=Visibility.CONFIDENTIAL) | own)
-
-
 def measure_history_querysets(measure, user):
     """Return the history querysets that make up one measure's history: its own versions
-    (partners and countries included) and those of its progress updates."""
+    (partners and countries included) and those of its progress updates, those `user` may
+    read."""
     from .models import Measure, ProgressUpdate
 
     return {
-        Measure: Measure.history.filter(id=measure.pk),
-        ProgressUpdate: progress_records(
-            ProgressUpdate.history.filter(measure_id=measure.pk), user
-        ),
+        Measure: Measure.history.filter(id=measure.pk).visible_to(user),
+        ProgressUpdate: ProgressUpdate.history.filter(measure_id=measure.pk).visible_to(user),
     }
 
 
 def feed_querysets(
     user, *, kind=None, history_user=None, organisation=None, measure=None, start=None, end=None
 ):
-    """Return the history querysets of the change feed, filtered; confidential measures and
-    their progress are left out for those who may not see them."""
+    """Return the history querysets of the change feed, filtered, holding only the records
+    `user` may read (`readable_records`)."""
     from .models import Measure, ProgressUpdate, end_of_day
 
     querysets = {}
@@ -601,15 +578,10 @@ def feed_querysets(
             continue
         if measure is not None and model not in (Measure, ProgressUpdate):
             continue
-        queryset = model.history.all()
-        if model is Measure:
-            queryset = measure_records(queryset, user)
-            if measure is not None:
-                queryset = queryset.filter(id=measure.pk)
-        elif model is ProgressUpdate:
-            queryset = progress_records(queryset, user)
-            if measure is not None:
-                queryset = queryset.filter(measure_id=measure.pk)
+        queryset = readable_records(model, model.history.all(), user)
+        if measure is not None:
+            field = "id" if model is Measure else "measure_id"
+            queryset = queryset.filter(**{field: measure.pk})
         if history_user is not None:
             queryset = queryset.filter(history_user=history_user)
         if organisation is not None:
@@ -622,11 +594,12 @@ def feed_querysets(
     return querysets
 
 
-def snapshot_in_words(record):
+def snapshot_in_words(record, *, user):
     """Return [(label, value in words)] for every field of one historical Measure record, as the
-    measure stood then (partners and countries by name). A handful of queries."""
+    measure stood then (partners and countries by name; a measure it was part of only when
+    `user` may read it). A handful of queries."""
     model = record.instance_type
-    names = _Names(None)
+    names = _Names(user)
     values = []
     for f in plain_fields(model):
         names.want(f, getattr(record, f.attname))

@@ -66,6 +66,7 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
+        self.user = user
         super().__init__(*args, **kwargs)
         self.fields["action_line"].queryset = self.fields["action_line"].queryset.select_related(
             "plan"
@@ -75,6 +76,8 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
+        if self.instance.parent_id and self.instance.parent_for(user) is None:
+            del self.fields["parent"]  # part of a measure `user` may not read: kept as it is
         self.fields["responsible"].queryset = get_user_model().objects.filter(is_active=True)
         self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username
         # The status and its date as stored: construct_instance overwrites the instance's.
@@ -187,12 +190,12 @@ class ProgressForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.measure = measure
 
-    def refuse_stale(self, stale, current_version):
-        """Show why the update was refused, line by line, and carry the current version, so
-        sending the form again (filled in as it was) applies the update to the measure as it
-        is now."""
+    def refuse_stale(self, stale, current_version, user):
+        """Show why the update was refused, line by line (what `user` may read), and carry the
+        current version, so sending the form again (filled in as it was) applies the update to
+        the measure as it is now."""
         self.add_error(None, stale)
-        for line in stale.describe():
+        for line in stale.describe(user):
             self.add_error(None, line)
         self.data = self.data.copy()
         self.data["version"] = current_version

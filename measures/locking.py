@@ -24,11 +24,8 @@ class StaleEdit(ValidationError):
     """Someone saved the measure after the version this edit started from."""
 
     def __init__(self, measure, expected_version):
-        from .changes import changes_since
-
         self.measure = measure
         self.expected_version = expected_version
-        self.changes = changes_since(measure, expected_version) if expected_version else []
         super().__init__(
             _(
                 "Someone else saved this measure while you were editing it. Your changes have "
@@ -37,10 +34,20 @@ class StaleEdit(ValidationError):
             code="stale",
         )
 
-    def describe(self):
-        """Return one line per field changed meanwhile: who, and from what to what."""
+    def changes(self, user):
+        """Return the changes saved since the expected version that `user` may read (the
+        versions and names of measures they may not read are left out)."""
+        from .changes import changes_since
+
+        if not self.expected_version:
+            return []
+        return changes_since(self.measure, self.expected_version, user=user)
+
+    def describe(self, user):
+        """Return one line per field changed meanwhile that `user` may read: who, and from what
+        to what."""
         lines = []
-        for change in self.changes:
+        for change in self.changes(user):
             for field in change.fields:
                 lines.append(
                     gettext("%(field)s: %(old)s → %(new)s (by %(user)s, %(when)s)")
@@ -57,7 +64,8 @@ class StaleEdit(ValidationError):
 
 class VersionedFormMixin:
     """A ModelForm mixin for Measure: a hidden `version` field, and `save_checked()` that refuses
-    an edit based on an older version with a form error listing what changed meanwhile."""
+    an edit based on an older version with a form error listing what changed meanwhile, as far
+    as the form's `user` (set by the form or the view) may read it."""
 
     version_field_name = "version"
     # Picked up by Django's form metaclass, so the field is part of base_fields (and the admin
@@ -86,7 +94,7 @@ class VersionedFormMixin:
     def _add_stale_error(self, stale):
         self.stale_edit = stale
         self.add_error(None, stale)
-        for line in stale.describe():
+        for line in stale.describe(self.user):
             self.add_error(None, line)
 
     def save_checked(self, *, by, reason=""):

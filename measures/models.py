@@ -10,7 +10,7 @@ methods (`Measure.log_progress`, `ProgressUpdate.approve`, `Commitment.fulfil`,
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -524,9 +524,7 @@ class MeasureQuerySet(models.QuerySet):
         q = (q or "").strip()
         if not q:
             return self
-        updates = ProgressUpdate.objects.all()
-        if user is not None:
-            updates = updates.visible_to(user)
+        updates = ProgressUpdate.objects.visible_to(user)
         matching_updates = updates.filter(measure=OuterRef("pk")).filter(
             Q(text__icontains=q) | Q(next_steps__icontains=q)
         )
@@ -619,6 +617,18 @@ class MeasureRules:
 
     def is_overdue(self, today):
         return bool(self.due_date and self.due_date < today and not self.is_closed)
+
+    def parent_for(self, user):
+        """Return the measure this one is part of, as it is now, if `user` may read it; else
+        None (also when it has been deleted). On the live row `can_read_measure` is the whole
+        rule: a live row's own terms are its present terms."""
+        if self.parent_id is None:
+            return None
+        try:
+            parent = self.parent
+        except ObjectDoesNotExist:
+            return None
+        return parent if can_read_measure(user, parent) else None
 
 
 class Measure(MeasureRules, models.Model):

@@ -46,8 +46,8 @@ from .models import (
     UpdateState,
     Visibility,
     readable_measures,
+    readable_updates,
 )
-from .permissions import can_see_confidential, user_organisation
 
 # The letters a progress letter follows on ("de vorige voortgangsbrief"); a letter on one motion
 # or presenting a plan is not one of them.
@@ -475,11 +475,12 @@ def build_summary(
     if isinstance(theme, str):
         theme = Theme.objects.get(code=theme)
     theme_id, plan_id, organisation_id = _pk(theme), _pk(plan), _pk(organisation)
+    # Who may read a record is the one rule (readable_measures/readable_updates, below); what a
+    # summary shows besides is public only, or with `include_internal` internal and confidential
+    # too, confidential only for a reader (a text for nobody in particular publishes none).
     allowed = _allowed_visibilities(include_internal)
-    see_confidential = bool(include_internal and user is not None and can_see_confidential(user))
-    user_org = (
-        user_organisation(user) if include_internal and user and not see_confidential else None
-    )
+    if user is None:
+        allowed.discard(Visibility.CONFIDENTIAL)
     notes = _Notes()
 
     # Query: the previous sent progress (or results) letter (the opening refers to it, the
@@ -538,14 +539,9 @@ def build_summary(
         )
     }
 
-    def confidential_ok(row):
-        return see_confidential or (user_org is not None and row["owner_id"] == user_org.pk)
-
     selected = {}
     for pk, row in at_end.items():
         if row["visibility"] not in allowed:
-            continue
-        if row["visibility"] == Visibility.CONFIDENTIAL and not confidential_ok(row):
             continue
         if theme_id and row["theme_id"] != theme_id:
             continue
@@ -598,20 +594,23 @@ def build_summary(
         first_day = min(start, previous.date + datetime.timedelta(days=1))
     # Before the period only approved updates that may be shown count (for the changes).
     in_changes = Q(state=UpdateState.APPROVED, visibility__in=allowed)
-    update_rows = _rows_at(
-        ProgressUpdate,
-        known,
-        Q(date__gte=first_day, date__lte=end) & (Q(date__gte=start) | in_changes),
-        "measure_id",
-        "date",
-        "text",
-        "next_steps",
-        "status",
-        "state",
-        "include_in_letter",
-        "visibility",
-        "author_organisation_id",
-    )
+    update_rows = {
+        row["id"]: row
+        for row in readable_updates(records_at(ProgressUpdate, known), user)
+        .filter(Q(date__gte=first_day, date__lte=end) & (Q(date__gte=start) | in_changes))
+        .values(
+            "id",
+            "measure_id",
+            "date",
+            "text",
+            "next_steps",
+            "status",
+            "state",
+            "include_in_letter",
+            "visibility",
+            "author_organisation_id",
+        )
+    }
     new_updates = []
     for row in sorted(update_rows.values(), key=lambda r: (r["date"], r["id"])):
         entry = entries.get(row["measure_id"])
@@ -624,11 +623,6 @@ def build_summary(
             entry.drafts_waiting += in_period
             continue
         if row["visibility"] not in allowed:
-            continue
-        if row["visibility"] == Visibility.CONFIDENTIAL and not (
-            see_confidential
-            or (user_org is not None and selected[entry.id]["owner_id"] == user_org.pk)
-        ):
             continue
         update = UpdateEntry(
             id=row["id"],

@@ -3,8 +3,7 @@
 from django.http import Http404
 
 from .. import spreadsheets
-from ..models import Measure, ProgressUpdate, Visibility
-from ..permissions import can_see_confidential
+from ..models import Measure, ProgressUpdate
 
 
 def measure_filterset():
@@ -26,8 +25,6 @@ def measure_export(request, fmt):
         measures = filterset_class(request.GET, queryset=measures, request=request).qs
     updates = None
     if fmt == "xlsx":
-        updates = ProgressUpdate.objects.filter(measure__in=measures)
-        if not can_see_confidential(request.user):
-            updates = updates.exclude(visibility=Visibility.CONFIDENTIAL)
+        updates = ProgressUpdate.objects.visible_to(request.user).filter(measure__in=measures)
     sheets = spreadsheets.measures_workbook(measures, updates)
     return spreadsheets.spreadsheet_response(sheets, fmt, "maatregelen")

@@ -16,7 +16,7 @@ from ..changes import (
 )
 from ..history_forms import ChangeFilterForm, CompareForm, RevertForm
 from ..locking import StaleEdit
-from ..models import Measure, end_of_day
+from ..models import Measure, can_read_measure, end_of_day
 from ..permissions import is_coordinator
 
 HISTORY_PAGE_SIZE = 25
@@ -48,6 +48,10 @@ def measure_history(request, pk):
     # The history is record time: the version recorded by the end of the day (or the letter).
     known = as_of and (as_of.known or end_of_day(as_of.day))
     version = version_at(Measure, measure.pk, known) if as_of else None
+    # The measure is readable now (above); the version then must be readable by its own terms.
+    hidden = version is not None and not can_read_measure(request.user, version)
+    if hidden:
+        version = None
     page = latest_changes(
         measure_history_querysets(measure, request.user),
         limit=HISTORY_PAGE_SIZE,
@@ -59,7 +63,8 @@ def measure_history(request, pk):
         "page": page,
         "as_of": as_of,
         "version": version,
-        "version_fields": snapshot_in_words(version) if version else None,
+        "version_hidden": hidden,
+        "version_fields": snapshot_in_words(version, user=request.user) if version else None,
         "can_revert": is_coordinator(request.user),
     }
     return render(request, "measures/measure_history.html", context)
@@ -166,7 +171,7 @@ def revert(request, pk, history_id):
             )
         except StaleEdit as stale:
             form.add_error(None, stale)
-            for line in stale.describe():
+            for line in stale.describe(request.user):
                 form.add_error(None, line)
         except ValidationError as error:
             form.add_error(None, error.messages)
@@ -177,6 +182,6 @@ def revert(request, pk, history_id):
         "measure": measure,
         "record": record,
         "form": form,
-        "version_fields": snapshot_in_words(record),
+        "version_fields": snapshot_in_words(record, user=request.user),
     }
     return render(request, "measures/revert_confirm.html", context)

@@ -207,6 +207,7 @@ def measure_detail(request, pk):
         "measures/measure_detail.html",
         {
             "measure": measure,
+            "parent": measure.parent_for(request.user),
             "partners": measure.partners.all(),
             "countries": measure.countries.all(),
             "timeline": measure.timeline,
@@ -230,6 +231,7 @@ def measure_detail_as_of(request, pk, as_of):
         "measures/measure_detail.html",
         {
             "measure": record,
+            "parent": record.parent_for(request.user),
             "timeline": timeline,
             "partners": members_then(record, "partners"),
             "countries": members_then(record, "countries"),
@@ -310,7 +312,7 @@ def log_progress(request, pk):
                 include_in_letter=data["include_in_letter"],
             )
         except StaleEdit as stale:
-            form.refuse_stale(stale, measure.version)
+            form.refuse_stale(stale, measure.version, request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:

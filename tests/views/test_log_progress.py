@@ -159,7 +159,9 @@ def test_log_progress_with_a_stale_version_writes_nothing(bob, alice, measure):
         Measure.objects.get(pk=measure.pk).log_progress(
             by=bob, text="Te laat", status=MeasureStatus.STOPPED, expected_version=version
         )
-    assert [field.name for change in refused.value.changes for field in change.fields] == ["status"]
+    assert [field.name for change in refused.value.changes(bob) for field in change.fields] == [
+        "status"
+    ]
     assert not ProgressUpdate.objects.filter(measure=measure).exists()
     assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.DELAYED
 
