@@ -111,3 +111,32 @@ def test_a_sent_letter_is_byte_identical_after_its_measures_are_edited_deleted_h
     assert letter_texts(letter) == before
     # As known now the letter's period reads differently: that is what corrections are for.
     assert render_markdown(build_summary(*letter.period)).encode() != before[0]
+
+
+def test_the_next_draft_offers_the_corrections_in_every_format(coordinator):
+    from docx import Document
+
+    from measures.renderers.html import render_letter_html
+
+    letter = june_2015_letter()
+    entry = kst_measure_in(letter_summary(letter))
+    measure = Measure.objects.get(pk=entry.id)
+    measure.set_status(MeasureStatus.DELAYED, by=coordinator, on=MARCH_1_2015)
+
+    draft = build_summary(datetime.date(2015, 6, 2), datetime.date(2015, 12, 31))
+
+    assert [c.letter.id for c in draft.corrections] == [letter.pk]
+    sentence = (
+        f"De status van «{entry.title}» in die periode was lopend → vertraagd, "
+        "niet lopend zoals gemeld."
+    )
+    heading = "Aanvullingen en correcties op eerdere brieven"
+    markdown = render_markdown(draft)
+    assert heading in markdown and f"- {sentence}" in markdown.replace("\\", "")
+    assert heading in render_letter_html(draft) and sentence in render_letter_html(draft)
+    paragraphs = Document(io.BytesIO(render_docx(draft))).paragraphs
+    [item] = [p for p in paragraphs if p.text == sentence]
+    assert item.style.name == "List Bullet"
+    assert any(p.text.endswith(heading) and p.style.name == "Heading 1" for p in paragraphs)
+    # A letter rebuilt as sent offers nothing: corrections belong to the next draft.
+    assert letter_summary(letter).corrections == []

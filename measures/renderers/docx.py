@@ -24,6 +24,7 @@ from ..charts import indicator_chart_png
 from ..formatting import date_nl
 from ..models import Indicator, IndicatorValue
 from . import (
+    CORRECTIONS_HEADING,
     FIGURE_HEADERS,
     SOURCE_PREFIX,
     clean,
@@ -31,6 +32,7 @@ from . import (
     commitment_answer,
     commitment_heading,
     commitment_made,
+    corrections_section,
     letter_title,
     no_progress_line,
     opening,
@@ -440,6 +442,16 @@ def render_docx(summary):
                 body.append(plain(made))
             body.append(paragraph_xml(run_xml(commitment_answer(commitment), "<w:i/>")))
             body.extend(plain(block) for block in paragraphs(commitment.fulfilment_note))
+        blocks.xml(body)
+
+    section = corrections_section(summary)
+    if section:
+        number, letters = section
+        body = [heading(f"{number}. {CORRECTIONS_HEADING}", 1)]
+        bullet = blocks.style_id("List Bullet")
+        for intro, items in letters:
+            body.append(plain(intro))
+            body.extend(paragraph_xml(run_xml(item), bullet) for item in items)
         blocks.xml(body)
 
     lines = closing(summary)
