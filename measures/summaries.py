@@ -460,7 +460,7 @@ def build_summary(
     known=None,
     letter=None,
     only=None,
-    with_corrections=True,
+    with_corrections=False,
 ):
     """Return the summary of [start, end]: the facts valid in the period as the tracker knew
     them at `known` (default: now; for a sent `letter`, the moment it was sent). Internal and
@@ -468,8 +468,8 @@ def build_summary(
     only for a `user` who may see them. With `user` only what that user may read is included
     (`models.readable_measures`); a sent letter is built for nobody in particular: it is what
     was published (see `letter_summary`). `only` (a Touched) keeps the measures, indicators and
-    commitments it names (for `corrections`). A draft read now offers the corrections to the
-    previous letter and the letters sent since, unless `with_corrections` is off."""
+    commitments it names (for `corrections`). With `with_corrections` a draft read now adds the
+    corrections to the previous letter and the letters sent since (`letters_to_correct`)."""
     if start > end:
         raise ValueError("The period must end after it starts.")
     if isinstance(theme, str):
@@ -1019,14 +1019,20 @@ def corrections(letter, *, user=None):
     return _differences(letter, then, now)
 
 
-def _corrections_to_offer(previous, end, user):
-    """Return the Corrections a draft offers: to the previous progress letter and to every letter
-    sent after it (a letter presenting a plan, say) up to the period's end, oldest first; only
-    those with something to say."""
+def letters_to_correct(previous, end):
+    """Return the sent letters a draft up to `end` may correct: the previous progress letter
+    (a LetterRef or a ProgressLetter, or None) and every letter sent after it (a letter
+    presenting a plan, say), oldest first."""
     letters = ProgressLetter.objects.sent().filter(date__lte=end).order_by("date", "pk")
     if previous is not None:
         letters = letters.filter(date__gte=previous.date)
-    found = (corrections(letter, user=user) for letter in letters)
+    return letters
+
+
+def _corrections_to_offer(previous, end, user):
+    """Return the Corrections a draft adds: to each of `letters_to_correct`, those with
+    something to say."""
+    found = (corrections(letter, user=user) for letter in letters_to_correct(previous, end))
     return [item for item in found if not item.is_empty]
 
 

@@ -36,6 +36,14 @@ class SummaryForm(forms.Form):
     include_internal = forms.BooleanField(
         label=_("Include internal measures and updates (not for the letter)"), required=False
     )
+    corrections = forms.BooleanField(
+        label=_("Add the corrections to earlier letters"),
+        help_text=_(
+            "What was recorded after the previous letter (and any letter sent since) went out, "
+            "about the periods they reported on."
+        ),
+        required=False,
+    )
     format = forms.ChoiceField(choices=FORMAT_CHOICES, required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, *, user, **kwargs):

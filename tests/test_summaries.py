@@ -352,7 +352,7 @@ def test_the_builder_needs_the_same_number_of_queries_for_3_and_30_measures(
     # 5 action lines, 6 organisations (owners and authors), 7 progress updates dated in the
     # period, 8 indicators, 9 their values, 10 commitments with the letters that answered them
     with django_assert_num_queries(10):
-        summary = build_summary(START, END, with_corrections=False)
+        summary = build_summary(START, END)
     assert len(summary.measures) == count
     assert all(len(m.updates) == 1 for m in summary.measures)
     assert len(summary.figure_tables) == 1

@@ -123,7 +123,9 @@ def test_the_next_draft_offers_the_corrections_in_every_format(coordinator):
     measure = Measure.objects.get(pk=entry.id)
     measure.set_status(MeasureStatus.DELAYED, by=coordinator, on=MARCH_1_2015)
 
-    draft = build_summary(datetime.date(2015, 6, 2), datetime.date(2015, 12, 31))
+    draft = build_summary(
+        datetime.date(2015, 6, 2), datetime.date(2015, 12, 31), with_corrections=True
+    )
 
     assert [c.letter.id for c in draft.corrections] == [letter.pk]
     sentence = (

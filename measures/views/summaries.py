@@ -12,7 +12,7 @@ from ..renderers import letter_title
 from ..renderers.docx import render_docx
 from ..renderers.markdown import render_markdown
 from ..renderers.pdf import render_pdf
-from ..summaries import build_summary
+from ..summaries import build_summary, letters_to_correct
 from ..summary_forms import LetterForm, SummaryForm
 
 DOWNLOADS = {
@@ -60,6 +60,7 @@ def summary(request):
         organisation=options.get("organisation"),
         include_internal=bool(options.get("include_internal")),
         user=request.user,
+        with_corrections=bool(options.get("corrections")),
     )
     fmt = options.get("format")
     if fmt in DOWNLOADS:
@@ -77,6 +78,11 @@ def summary(request):
     context = {
         "form": form,
         "summary": result,
+        "letters_to_correct": (
+            []
+            if result.corrections or not is_coordinator(request.user)
+            else letters_to_correct(result.previous_letter, result.end)
+        ),
         "query": query.urlencode(),
         "letter_form": letter_form if is_coordinator(request.user) else None,
         "is_coordinator": is_coordinator(request.user),

@@ -84,6 +84,10 @@ def test_facts_entered_after_the_fact_count_in_their_period_and_come_back_as_cor
 
     # The next draft offers them as corrections.
     page.goto(f"{live_server.url}/summaries/?from=2016-09-07&to=2016-12-31")
+    assert "6 september 2016" in page.locator("#corrections-offer").inner_text()
+    with page.expect_navigation():
+        page.click("#corrections-offer a.btn")
+    assert "corrections=on" in page.url
     text = page.locator(".summary-letter").inner_text()
     offered = text[text.index("Aanvullingen en correcties op eerdere brieven") :]
     assert "6 september 2016" in offered
