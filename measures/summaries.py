@@ -952,7 +952,7 @@ def letter_summary(letter, *, user=None, now=False):
     may read it."""
     if letter.is_sent and not now:
         return build_summary(*letter.period, letter=letter, known=letter.known_at)
-    return build_summary(*letter.period, letter=letter, user=user, with_corrections=not now)
+    return build_summary(*letter.period, letter=letter, user=user)
 
 
 @dataclass
@@ -996,10 +996,11 @@ class Touched:
 
 def corrections(letter, *, user=None):
     """Return the Corrections of a sent `letter`: its summary built again as known now, against
-    the summary as sent, for what was recorded after it was sent (`Touched`): measures added or
-    withdrawn, statuses corrected, progress added, changed or withdrawn, figures revised and
-    commitments answered since. None for a draft. The same builder reads both sides, restricted
-    to the touched objects, so the cost follows what changed, not the size of the programme."""
+    the summary as sent, both as `user` may read them now, for what was recorded after it was
+    sent (`Touched`): measures added or withdrawn, statuses corrected, progress added, changed
+    or withdrawn, figures revised and commitments answered since. None for a draft. The same
+    builder reads both sides, restricted to the touched objects, so the cost follows what
+    changed, not the size of the programme."""
     if not letter.is_sent:
         return None
     touched = Touched.since(letter.known_at, *letter.period)
@@ -1013,9 +1014,11 @@ def corrections(letter, *, user=None):
             [],
             [],
         )
-    options = {"letter": letter, "only": touched, "with_corrections": False}
+    # Both sides as `user` may read them now: what was published but is hidden from them now
+    # is neither added nor withdrawn for them.
+    options = {"letter": letter, "only": touched, "user": user}
     then = build_summary(*letter.period, known=letter.known_at, **options)
-    now = build_summary(*letter.period, user=user, **options)
+    now = build_summary(*letter.period, **options)
     return _differences(letter, then, now)
 
 

@@ -384,5 +384,5 @@ def test_the_corrections_to_a_letter_need_the_same_number_of_queries_for_3_and_3
     assert len(found.statuses) == Measure.objects.count()
     assert len(found.progress) == Measure.objects.count()
     [(table, then, now)] = found.figures
-    assert (then.realised, now.realised) == (12, 13)
+    assert now.realised == 13  # (the fixture records its indicator today: unknown when sent)
     assert [(then, now.title) for then, now in found.commitments] == [(None, "Later vastgelegd")]
