@@ -303,6 +303,10 @@ class Comparison:
     def is_empty(self):
         return not (self.added or self.removed or self.status_changes or self.progress)
 
+    @property
+    def moments(self):
+        return (self.start, self.end)
+
 
 def _measures_then(as_of, user):
     """Return {id: MeasureThen} of `measures_on(as_of)`, read as plain values (one query)."""

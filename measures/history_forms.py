@@ -99,15 +99,25 @@ class CompareForm(ErrorsTiedToFields, forms.Form):
         label=_("or the letter"), queryset=ProgressLetter.objects.all(), required=False
     )
 
-    field_order = ["from", "from_letter", "to", "to_letter"]
+    known = forms.DateField(
+        label=_("As known on (optional)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("For two dates: only what had been recorded by then."),
+    )
+
+    field_order = ["from", "from_letter", "to", "to_letter", "known"]
 
     def _moment(self, day_field, letter_field):
         day, letter = self.cleaned_data.get(day_field), self.cleaned_data.get(letter_field)
+        known = self.cleaned_data.get("known")
         if not day and not letter:
             self.add_error(day_field, _("Give a date or choose a letter."))
             return None
         try:
-            return as_of_from(day and day.isoformat(), letter and str(letter.pk))
+            return as_of_from(
+                day and day.isoformat(), letter and str(letter.pk), known and known.isoformat()
+            )
         except InvalidAsOf as error:
             self.add_error(day_field, error)
             return None

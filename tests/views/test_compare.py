@@ -77,3 +77,14 @@ def test_the_empty_page_asks_for_two_moments(client, alice):
     response = client.get(URL)
     assert response.status_code == 200
     assert response.context["comparison"] is None
+
+
+def test_it_compares_as_known_on_a_day(client, history, alice):
+    """With `known`, what was recorded after that day is left out of both moments."""
+    client.force_login(alice)
+    params = {"from": DAY1.isoformat(), "to": DAY2.isoformat()}
+    response = client.get(URL, {**params, "known": DAY1.isoformat()})
+    assert response.status_code == 200
+    comparison = response.context["comparison"]
+    assert comparison.added == [] and comparison.status_changes == []
+    assert "zoals bekend op 1 juni 2015" in response.content.decode()
