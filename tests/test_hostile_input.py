@@ -50,11 +50,13 @@ FUZZ = settings(
 )
 
 
-def assert_escaped(html, text):
-    """No line of `text` that holds markup appears in the page as it was typed."""
+def assert_escaped(html, text, before=""):
+    """No line of `text` that holds markup appears in the page as it was typed, unless the page
+    held it already before the text was entered (a `<` or `<a` is in every page: see
+    PITFALLS)."""
     for line in text.split("\n"):
         line = line.strip()
-        if "<" in line or ">" in line:
+        if ("<" in line or ">" in line) and line not in before:
             assert line not in html, f"unescaped: {line!r}"
 
 
@@ -67,6 +69,7 @@ def coordinator_client(client, alice):
 @FUZZ
 @given(text=HOSTILE)
 def test_progress_text_never_breaks_the_measure_page(coordinator_client, measure, text):
+    empty_measure_page = coordinator_client.get(f"/measures/{measure.pk}/").content.decode()
     response = coordinator_client.post(
         f"/measures/{measure.pk}/progress/",
         {
@@ -80,7 +83,7 @@ def test_progress_text_never_breaks_the_measure_page(coordinator_client, measure
     assert response.status_code in (200, 302), response.status_code
     page = coordinator_client.get(f"/measures/{measure.pk}/")
     assert page.status_code == 200
-    assert_escaped(page.content.decode(), text)
+    assert_escaped(page.content.decode(), text, before=empty_measure_page)
 
 
 @FUZZ
@@ -89,6 +92,8 @@ def test_a_measure_title_never_breaks_the_edit_form_list_or_history(
     coordinator_client, measure, title
 ):
     current = Measure.objects.get(pk=measure.pk)
+    urls = ("/measures/", f"/measures/{measure.pk}/history/", "/changes/", "/")
+    before = {url: coordinator_client.get(url).content.decode() for url in urls}
     response = coordinator_client.post(
         f"/measures/{measure.pk}/edit/",
         {
@@ -97,16 +102,18 @@ def test_a_measure_title_never_breaks_the_edit_form_list_or_history(
             "theme": current.theme_id,
             "title": title,
             "owner": current.owner_id,
+            "joined_on": current.joined_on.isoformat(),
             "status": current.status,
+            "status_since": current.status_since.isoformat(),
             "visibility": current.visibility,
             "version": current.version,
         },
     )
     assert response.status_code in (200, 302), response.status_code
-    for url in ("/measures/", f"/measures/{measure.pk}/history/", "/changes/", "/"):
+    for url in urls:
         page = coordinator_client.get(url)
         assert page.status_code == 200, url
-        assert_escaped(page.content.decode(), title)
+        assert_escaped(page.content.decode(), title, before=before[url])
 
 
 def summary_titles(summary):
