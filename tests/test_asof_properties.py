@@ -144,9 +144,8 @@ def expected_measures(log, day, known, reader):
 def expected_progress(log, day, known, reader):
     """{id: text} of the progress updates dated by `day` as known at `known`, of the measures
     `reader` sees then; a confidential update only for coordinators, the organisation that wrote
-    it and the organisation that owns its measure now."""
+    it and the organisation that owns its measure now (the live row, or the deletion record)."""
     shown = expected_measures(log, day, known, reader)
-    live = log.recorded("measure")
     result = {}
     for pk, fields in log.recorded("update", known).items():
         if fields["date"] > day or fields["measure_id"] not in shown:
@@ -159,7 +158,8 @@ def expected_progress(log, day, known, reader):
                 reader.organisation_id is not None
                 and (
                     fields["author_organisation_id"] == reader.organisation_id
-                    or live.get(fields["measure_id"], {}).get("owner_id") == reader.organisation_id
+                    or log.last("measure", fields["measure_id"])["owner_id"]
+                    == reader.organisation_id
                 )
             )
         ):
@@ -433,3 +433,28 @@ def test_the_reader_answers_as_a_replay_of_the_writes(world, data):
                 want = expected_progress(writer.log, day, as_of.known, reader)
                 assert got == want, f"progress on {day} known {known_day} for {reader.name}"
         transaction.set_rollback(True)
+
+
+def test_confidential_progress_of_a_deleted_measure_stays_with_its_owner(
+    plan, kst, police, alice, bob
+):
+    """The police own a measure on which the ministry logs confidential progress; the measure is
+    deleted the next day. As known before the deletion, the police still read the measure (its
+    deletion record is theirs), and so its confidential progress, as they did then."""
+    june_1 = datetime.date(2015, 6, 1)
+    noon = datetime.datetime(2015, 6, 1, 10, tzinfo=datetime.UTC)
+    measure = Measure(plan=plan, theme=kst, owner=police, title="Handboek", joined_on=june_1)
+    dated(measure, noon, alice).save()
+    update = measure.log_progress(
+        by=alice,
+        text="Vertrouwelijk",
+        date=june_1,
+        visibility=Visibility.CONFIDENTIAL,
+        history_date=noon + datetime.timedelta(hours=1),
+    )
+    then = AsOf(june_1, known_day=june_1)
+    assert [u.pk for u in progress_on(then, user=bob)] == [update.pk]
+    pk = measure.pk
+    dated(measure, noon + DAY, alice).delete()
+    assert [m.id for m in measures_on(then, user=bob)] == [pk]
+    assert [u.id for u in progress_on(then, user=bob)] == [update.pk]
