@@ -453,7 +453,7 @@ def test_confidential_progress_of_a_deleted_measure_stays_with_its_owner(
         history_date=noon + datetime.timedelta(hours=1),
     )
     then = AsOf(june_1, known_day=june_1)
-    assert [u.pk for u in progress_on(then, user=bob)] == [update.pk]
+    assert [u.id for u in progress_on(then, user=bob)] == [update.pk]  # id: pk is history_id
     pk = measure.pk
     dated(measure, noon + DAY, alice).delete()
     assert [m.id for m in measures_on(then, user=bob)] == [pk]
