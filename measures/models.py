@@ -1130,7 +1130,7 @@ def readable_updates(records, user):
     """Return the progress updates (rows or history records) among `records` that `user` may
     read: updates of measures readable now (`readable_measures`), and a confidential update only
     for coordinators, the organisation that wrote it and the organisation that owns the measure
-    now."""
+    now (a deleted measure: the owner its deletion record names, as in `readable_measures`)."""
     if user is None:
         return records
     if not user.is_authenticated:
@@ -1144,7 +1144,12 @@ def readable_updates(records, user):
     organisation = user_organisation(user)
     if organisation is not None:
         own = Measure.objects.filter(owner_id=organisation.pk).values("pk")
-        confidential &= ~Q(author_organisation_id=organisation.pk) & ~Q(measure_id__in=own)
+        own_deleted = Measure.history.filter(history_type="-", owner_id=organisation.pk)
+        confidential &= (
+            ~Q(author_organisation_id=organisation.pk)
+            & ~Q(measure_id__in=own)
+            & ~Q(measure_id__in=own_deleted.values("id"))
+        )
     return records.exclude(confidential)
 
 
