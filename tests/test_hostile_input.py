@@ -46,6 +46,8 @@ HOSTILE = st.one_of(
 FUZZ = settings(
     max_examples=25,
     deadline=None,
+    derandomize=True,  # the same examples every run (PITFALLS); explore with a random seed by hand
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
