@@ -594,11 +594,11 @@ def build_summary(
         first_day = min(start, previous.date + datetime.timedelta(days=1))
     # Before the period only approved updates that may be shown count (for the changes).
     in_changes = Q(state=UpdateState.APPROVED, visibility__in=allowed)
-    update_rows = {
-        row["id"]: row
-        for row in readable_updates(records_at(ProgressUpdate, known), user)
+    update_rows = (
+        readable_updates(records_at(ProgressUpdate, known), user)
         .filter(Q(date__gte=first_day, date__lte=end) & (Q(date__gte=start) | in_changes))
-        .values(
+        .order_by("date", "id")
+        .values_list(
             "id",
             "measure_id",
             "date",
@@ -610,35 +610,37 @@ def build_summary(
             "visibility",
             "author_organisation_id",
         )
-    }
+    )
     new_updates = []
-    for row in sorted(update_rows.values(), key=lambda r: (r["date"], r["id"])):
-        entry = entries.get(row["measure_id"])
+    approved = UpdateState.APPROVED
+    since_letter = previous.date if previous is not None else None
+    for pk, measure_id, date, text, steps, status, state, included, visibility, org in update_rows:
+        entry = entries.get(measure_id)
         if entry is None:
             continue
-        in_period = start <= row["date"] <= end
+        in_period = date >= start  # and by the query's filter, on or before the end
         if in_period:
             entry.has_progress = True
-        if row["state"] != UpdateState.APPROVED:
+        if state != approved:
             entry.drafts_waiting += in_period
             continue
-        if row["visibility"] not in allowed:
+        if visibility not in allowed:
             continue
         update = UpdateEntry(
-            id=row["id"],
-            date=row["date"],
-            text=row["text"],
-            next_steps=row["next_steps"],
-            status=row["status"],
-            organisation=organisations.get(row["author_organisation_id"], ""),
-            visibility=row["visibility"],
+            id=pk,
+            date=date,
+            text=text,
+            next_steps=steps,
+            status=status,
+            organisation=organisations.get(org, ""),
+            visibility=visibility,
         )
-        if previous is not None and row["date"] > previous.date and row["date"] <= end:
+        if since_letter is not None and date > since_letter:
             new_updates.append((entry, update))
-        if in_period and row["include_in_letter"]:
+        if in_period and included:
             entry.updates.append(update)
-            if update.next_steps:
-                entry.next_steps = update.next_steps
+            if steps:
+                entry.next_steps = steps
 
     # Sections: theme order, then plan and action line order, then code and title.
     def plan_key(plan_id):
