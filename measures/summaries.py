@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from . import formatting
 from .asof import records_at, status_on
+from .collector import collector_paused
 from .models import (
     ActionLine,
     Commitment,
@@ -448,6 +449,7 @@ def _allowed_visibilities(include_internal):
 # --- The builder -------------------------------------------------------------------------------
 
 
+@collector_paused
 def build_summary(
     start,
     end,

@@ -21,6 +21,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text import paragraph as docx_paragraph
 
 from ..charts import indicator_chart_png
+from ..collector import collector_paused
 from ..formatting import date_nl
 from ..models import Indicator, IndicatorValue
 from . import (
@@ -370,6 +371,7 @@ def _figure_chart(blocks, table):
         doc_pr.set("title", clean(f"Grafiek: {table.title}"))
 
 
+@collector_paused
 def render_docx(summary):
     """Return the summary as the bytes of a .docx letter."""
     document = Document()

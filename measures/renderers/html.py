@@ -12,6 +12,7 @@ from html import escape
 
 from django.utils.safestring import mark_safe
 
+from ..collector import collector_paused
 from ..formatting import date_nl
 from . import (
     CORRECTIONS_HEADING,
@@ -85,6 +86,7 @@ def _commitment(out, commitment, h3):
     out.append("</div>")
 
 
+@collector_paused
 def render_letter_html(summary, top=2):
     """Return the letter as an HTML <article> (safe), its title an <h`top`> and the themes,
     action lines and measures the three levels below it."""

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..collector import collector_paused
 from ..models import ProgressLetter
 from ..permissions import is_coordinator
 from ..renderers import correction_sentences
@@ -33,6 +34,7 @@ def _corrections_text(letter, user):
     return correction_sentences(found)
 
 
+@collector_paused
 def letter_detail(request, pk):
     letter = get_object_or_404(ProgressLetter, pk=pk)
     result = letter_summary(letter, user=request.user)

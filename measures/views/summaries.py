@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from ..collector import collector_paused
 from ..models import ProgressLetter
 from ..permissions import is_coordinator
 from ..renderers import letter_title
@@ -40,6 +41,7 @@ def download(summary, fmt, name):
     return response
 
 
+@collector_paused
 def summary(request):
     start, end = default_period()
     data = None
