@@ -36,7 +36,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
+from django.db.models import Case, CharField, DateField, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,10 +83,6 @@ class AsOf:
         if self.known_day is not None:
             return date_nl(self.known_day)
         return None
-
-    @property
-    def day_text(self):
-        return date_nl(self.day)
 
     def query(self, prefix=""):
         """Return the query string that selects this moment again."""
@@ -222,7 +218,10 @@ def measures_on(as_of, *, user=None):
     records = readable_measures(records_at(Measure, as_of.known), user)
     return (
         records.filter(joined_on__lte=as_of.day)
-        .annotate(status_then=status_on(as_of.day, as_of.known))
+        .annotate(
+            status_then=status_on(as_of.day, as_of.known),
+            day_then=Value(as_of.day, output_field=DateField()),
+        )
         .select_related("plan", "action_line", "theme", "owner")
         .order_by("plan", "action_line__order", "code", "title")
     )
@@ -233,6 +232,10 @@ def shown_then(records):
     asked for, so templates and the rules of the model (`is_closed`, `is_overdue`) answer for it."""
     records = list(records)
     for record in records:
+        # The record's own date goes with its own status only when that status held by then;
+        # otherwise the day the status then began is not read here, so it is not shown.
+        if record.status != record.status_then or record.status_since > record.day_then:
+            record.status_since = None
         record.status = record.status_then
     return records
 

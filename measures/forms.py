@@ -116,6 +116,19 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
             # Undated, the status keeps its stored date (and the model checks that one).
             cleaned["status_since"] = self.status_on or self.stored_status[1]
             since = self.stored_status[1]
+            correction = self.instance.pk and cleaned["status"] == self.stored_status[0]
+            if correction and self.status_on and since and self.status_on > since:
+                # The reader takes a status from the latest record dated by a day; a later start
+                # would leave the days in between with this status.
+                self.add_error(
+                    "status_since",
+                    _(
+                        "A correction can only move the start of the current status earlier "
+                        "(now %(day)s). To say it started later, first record the status it had "
+                        "before, from %(day)s."
+                    )
+                    % {"day": date_nl(since)},
+                )
             joined_on = cleaned.get("joined_on")
             if self.status_on is None and joined_on and since and joined_on > since:
                 self.add_error(

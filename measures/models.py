@@ -360,11 +360,9 @@ class ProgressLetter(models.Model):
 
     @property
     def known_at(self):
-        """Return the record moment a sent letter fixes: what the tracker knew at the end of the
-        day it was sent (facts typed in that day count); None for a draft, which reads now."""
-        if not self.is_sent:
-            return None
-        return end_of_day(timezone.localdate(self.sent_at))
+        """Return the record moment a sent letter fixes: the moment it was marked as sent (what
+        the tracker knew then); None for a draft, which reads now."""
+        return self.sent_at if self.is_sent else None
 
     def mark_sent(self, *, by, at=None, history_date=None):
         """Fix the letter: from now on it reports the programme as it stood on its date.
@@ -604,9 +602,6 @@ class HistoricalMeasureQuerySet(HistoricalQuerySet):
         """Return the versions of measures `user` may read (see `readable_measures`)."""
         return readable_measures(self, user)
 
-    def open(self):
-        return self.exclude(status__in=MeasureStatus.closed())
-
 
 class MeasureRules:
     """The rules a measure answers, as a live row and as a history record alike."""
@@ -793,6 +788,7 @@ class Measure(MeasureRules, models.Model):
             self.version = (self.version or 0) + 1
         self.fill_valid_dates()
         super().save(*args, **kwargs)
+        self._stored_status = (self.status, self.status_since)
 
     def get_absolute_url(self):
         return reverse("measures:detail", args=[self.pk])
@@ -1046,7 +1042,9 @@ class Measure(MeasureRules, models.Model):
         _date_history(update, history_date)
         update.full_clean()
         update.save()
-        if status is not None and status != self.status:
+        # An update dated before the current status took effect (a report entered out of order)
+        # keeps its status as its own statement and leaves the current status as it is.
+        if status is not None and status != self.status and date >= self.status_since:
             self.set_status(
                 status,
                 by=by,
@@ -1102,7 +1100,7 @@ def _measures_hidden_now(user, hidden):
     )
 
 
-def readable_measures(records, user, *, id_field="id"):
+def readable_measures(records, user):
     """Return the measure rows or history records among `records` that `user` may read.
 
     The one access rule: a record is readable when its own visibility and owner allow it (a
@@ -1123,7 +1121,7 @@ def readable_measures(records, user, *, id_field="id"):
     if records.model is Measure:
         return records  # a live row's own terms are its present terms
     live, deleted = _measures_hidden_now(user, hidden)
-    return records.exclude(**{f"{id_field}__in": live}).exclude(**{f"{id_field}__in": deleted})
+    return records.exclude(id__in=live).exclude(id__in=deleted)
 
 
 def readable_updates(records, user):

@@ -193,7 +193,7 @@ class Replay:
     def replay_letter(self, entry):
         self.moment = letter_moment(datetime.date.fromisoformat(entry["date"]))
         self.seconds = 0
-        self.letter = self.add_letter(entry)
+        self.letter = self.add_letter(entry, send=False)
         self.letters[entry["key"]] = self.letter
         for referenced in entry.get("referenced_letters", []):
             self.letters[referenced["key"]] = self.add_letter(referenced)
@@ -219,8 +219,15 @@ class Replay:
             self.add_indicator(indicator)
         for value in entry.get("values", []):
             self.add_value(value)
+        # Sent when everything it states is recorded: a sent letter is what was known then.
+        self.send(self.letter, at=self.tick())
 
-    def add_letter(self, entry):
+    def send(self, letter, *, at):
+        if not letter.is_sent:
+            letter.mark_sent(by=self.by, at=at, history_date=at)
+            self.written["ProgressLetter.sent"] += 1
+
+    def add_letter(self, entry, *, send=True):
         date = _value("date", entry["date"])
         fields = _plain(
             entry,
@@ -249,9 +256,8 @@ class Replay:
                 for name, value in changed.items():
                     setattr(letter, name, value)
                 self.save(letter, "seed: brief bijgewerkt")
-        if not letter.is_sent:
-            letter.mark_sent(by=self.by, at=letter_moment(date), history_date=self.tick())
-            self.written["ProgressLetter.sent"] += 1
+        if send:  # a letter the one being replayed refers to: sent on its own date
+            self.send(letter, at=letter_moment(date))
         return letter
 
     def add_theme(self, entry):

@@ -409,10 +409,6 @@ def _names_at(model, known, *fields):
     return rows
 
 
-def start_of_day(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def _kamerstuk_text(reference):
     reference = (reference or "").strip()
     if reference and reference[0].isdigit():
@@ -983,10 +979,12 @@ class Touched:
             joined_on=OuterRef("joined_on"),
             visibility=OuterRef("visibility"),
         )
-        measures = Measure.history.filter(**after, joined_on__lte=end).filter(
-            Q(history_type="-") | ~Exists(same_terms)
+        # (Also records that moved a measure or an update out of the period.)
+        measures = Measure.history.filter(**after).filter(Q(history_type="-") | ~Exists(same_terms))
+        dated_in = ProgressUpdate.history.filter(id=OuterRef("id"), date__gte=start, date__lte=end)
+        updates = ProgressUpdate.history.filter(**after).filter(
+            Q(date__gte=start, date__lte=end) | Exists(dated_in)
         )
-        updates = ProgressUpdate.history.filter(**after, date__gte=start, date__lte=end)
         values = IndicatorValue.history.filter(
             **after, year__gte=start.year - FIGURE_YEARS_BEFORE - 1, year__lte=end.year
         )
@@ -1023,7 +1021,14 @@ def corrections(letter, *, user=None):
     options = {"letter": letter, "only": touched, "user": user}
     then = build_summary(*letter.period, known=letter.known_at, **options)
     now = build_summary(*letter.period, **options)
-    return _differences(letter, then, now)
+    # A measure left out now only because it is no longer public is not withdrawn: the draft
+    # says nothing about it.
+    in_period_now = set(
+        Measure.objects.filter(
+            id__in=touched.measures, joined_on__lte=letter.period[1]
+        ).values_list("pk", flat=True)
+    )
+    return _differences(letter, then, now, in_period_now)
 
 
 def letters_to_correct(previous, end):
@@ -1048,7 +1053,7 @@ def _said(update):
     return (update.date, update.text, update.next_steps, update.status)
 
 
-def _differences(letter, then, now):
+def _differences(letter, then, now, in_period_now):
     before = {m.id: m for m in then.measures}
     after = {m.id: m for m in now.measures}
     statuses, progress = [], []
@@ -1096,7 +1101,7 @@ def _differences(letter, then, now):
     return Corrections(
         letter=LetterRef(letter.pk, letter.title, letter.date, letter.kamerstuk),
         added=[m for pk, m in after.items() if pk not in before],
-        withdrawn=[m for pk, m in before.items() if pk not in after],
+        withdrawn=[m for pk, m in before.items() if pk not in after and pk not in in_period_now],
         statuses=statuses,
         progress=progress,
         figures=figures,

@@ -209,7 +209,7 @@ def test_parse_as_of_reads_a_day_a_known_day_or_a_letter(alice):
     assert (as_of.letter, as_of.day, as_of.known) == (letter, JUNE_1, None)  # a draft: now
     letter.mark_sent(by=alice, at=at(JUNE_2, 16))
     as_of = parse_as_of(factory.get("/", {"letter": str(letter.pk)}))
-    assert as_of.known == end_of_day(JUNE_2)
+    assert as_of.known == at(JUNE_2, 16)  # the moment it was marked as sent
 
 
 @pytest.mark.parametrize(

@@ -317,7 +317,7 @@ class Writer:
         date = self.date_between(measure.joined_on, self.day(), "date")
         status = self.draw(st.none() | st.sampled_from(STATUSES), "status")
         visibility = self.draw(st.sampled_from(VISIBILITIES), "visibility")
-        before = measure.status
+        before, before_since = measure.status, measure.status_since
         update = measure.log_progress(
             by=author,
             text=self.text("Voortgang"),
@@ -327,10 +327,13 @@ class Writer:
             history_date=self.moment,
         )
         self.log.add(self.moment, "update", update.pk, self.update_fields(update))
-        if status is not None and status != before:
+        if status is not None and status != before and date >= before_since:
             # the measure moves to the status as of the update's date, at the same moment
             assert (measure.status, measure.status_since) == (status, date)
             self.log_measure(measure)
+        else:
+            # an update dated before the current status began leaves it alone
+            assert (measure.status, measure.status_since) == (before, before_since)
         note(
             f"{self.moment:%Y-%m-%d %H:%M} log {update.pk} on {measure.pk} by {author}: "
             f"{date} {visibility} status={status!r}"

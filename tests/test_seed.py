@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from measures.history import SYSTEM_USERNAME, get_system_user
 from measures.models import (
@@ -75,7 +76,17 @@ def test_it_loads_the_four_letters_and_the_letter_they_cite_as_sent():
     assert ProgressLetter.objects.count() == 6
     for item in ProgressLetter.objects.all():
         assert item.is_sent
-        assert item.sent_at == letter_moment(item.date)
+        # Sent on its own day, after everything it states was recorded (a letter is what was
+        # known when it was sent): no record of its day comes after it.
+        assert timezone.localdate(item.sent_at) == item.date
+        assert item.sent_at >= letter_moment(item.date)
+        recorded = [
+            m.history.filter(history_date__gt=item.sent_at)
+            .filter(history_date__lt=letter_moment(item.date) + datetime.timedelta(hours=1))
+            .exists()
+            for m in item.measures.all()
+        ]
+        assert not any(recorded)
 
 
 def test_the_undated_2010_letter_is_stored_with_an_estimated_date():

@@ -378,11 +378,30 @@ def test_the_corrections_to_a_letter_need_the_same_number_of_queries_for_3_and_3
     # Touched: 1 measures, 2 updates, 3 values, 4 commitments; then the builder twice, on the
     # touched objects only: as sent (10 queries, 4 more for names the history had not recorded
     # by then, 1 fewer as the indicator, created today, had no record then and its values are
-    # not read) and as known now (10)
-    with django_assert_num_queries(27):
+    # not read) and as known now (10); 1 the touched measures still in the period now
+    with django_assert_num_queries(28):
         found = corrections(letter)
     assert len(found.statuses) == Measure.objects.count()
     assert len(found.progress) == Measure.objects.count()
     [(table, then, now)] = found.figures
     assert now.realised == 13  # (the fixture records its indicator today: unknown when sent)
     assert [(then, now.title) for then, now in found.commitments] == [(None, "Later vastgelegd")]
+
+
+def test_a_measure_no_longer_public_is_not_called_withdrawn_but_a_deleted_one_is(
+    letter_data, alice
+):
+    letter = letter_data["letter"]
+    letter.mark_sent(by=alice, at=at(END, 16))
+    sent = {m.title for m in letter_summary(letter).measures}
+    handbook, toolkit = letter_data["handbook"], letter_data["toolkit"]
+    assert {handbook.title, toolkit.title} <= sent
+    handbook.refresh_from_db()
+    handbook.visibility = Visibility.INTERNAL
+    handbook.save()
+    toolkit.updates.all().delete()
+    toolkit.delete()
+
+    found = corrections(letter)
+
+    assert [m.title for m in found.withdrawn] == [toolkit.title]

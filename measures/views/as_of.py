@@ -32,7 +32,7 @@ def as_of_control(request, as_of):
         "as_of": as_of,
         "as_of_letters": ProgressLetter.objects.sent().order_by("-date", "-pk"),
         "as_of_path": request.path,
-        # Historical records have no `is_closed`; the templates compare the status with these.
+        # The templates compare a record's status with these (`shown_then` sets the day's).
         "closed_statuses": MeasureStatus.closed(),
     }
 

@@ -316,3 +316,14 @@ def test_the_measure_page_as_of_query_count_does_not_grow(
             reverse("measures:detail", args=[measures[0].pk]), {"as_of": timezone.localdate()}
         )
     assert len(response.context["timeline"]) == 2
+
+
+def test_the_measure_page_of_a_past_day_does_not_pair_its_status_with_a_later_date(
+    client, alice, pilot
+):
+    client.force_login(alice)
+    response = client.get(reverse("measures:detail", args=[pilot.pk]), {"as_of": THEN.isoformat()})
+    shown = response.context["measure"]
+    assert (shown.status, shown.status_since) == (MeasureStatus.IN_PROGRESS, None)
+    status = response.content.decode().split('id="status-since">')[1].split("</dd>")[0]
+    assert status.strip() == "in progress"

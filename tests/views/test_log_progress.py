@@ -159,9 +159,9 @@ def test_log_progress_with_a_stale_version_writes_nothing(bob, alice, measure):
         Measure.objects.get(pk=measure.pk).log_progress(
             by=bob, text="Te laat", status=MeasureStatus.STOPPED, expected_version=version
         )
-    assert [field.name for change in refused.value.changes(bob) for field in change.fields] == [
-        "status"
-    ]
+    # The status and the day it took effect (today: the change had no date of its own)
+    changed = [field.name for change in refused.value.changes(bob) for field in change.fields]
+    assert changed == ["status", "status_since"]
     assert not ProgressUpdate.objects.filter(measure=measure).exists()
     assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.DELAYED
 
@@ -240,3 +240,23 @@ def test_a_date_before_the_measure_joined_is_refused_on_the_date_field(client, b
     ]
     assert not ProgressUpdate.objects.exists()
     assert joined_2016.history.count() == before
+
+
+def test_an_update_entered_out_of_order_leaves_the_later_status_alone(alice, joined_2016):
+    """Reports typed in after the fact, the later one first: the earlier update keeps its
+    status as its own statement; the measure stays completed, with its completion date."""
+    measure = joined_2016
+    measure.log_progress(
+        by=alice, text="Afgerond", date=datetime.date(2016, 11, 1), status="completed"
+    )
+    measure.refresh_from_db()
+    update = measure.log_progress(
+        by=alice, text="Vertraagd", date=datetime.date(2016, 5, 1), status="delayed"
+    )
+    measure.refresh_from_db()
+    assert update.status == "delayed"
+    assert (measure.status, measure.status_since, measure.completed_date) == (
+        "completed",
+        datetime.date(2016, 11, 1),
+        datetime.date(2016, 11, 1),
+    )

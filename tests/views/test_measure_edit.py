@@ -310,3 +310,16 @@ def test_moving_the_joining_day_earlier_keeps_the_status_date(client, alice, run
     client.post(url(running), form_data(running, joined_on="2015-12-01"))
     running.refresh_from_db()
     assert (running.joined_on, running.status_since) == (datetime.date(2015, 12, 1), RUNNING_SINCE)
+
+
+def test_a_correction_cannot_move_the_start_of_the_status_later(client, alice, measure):
+    """The reader takes a day's status from the latest record dated by it: a later start would
+    leave the days in between with this status. The form says how instead."""
+    measure.status_since = measure.joined_on = datetime.date(2016, 3, 1)
+    measure.save()
+    client.force_login(alice)
+    response = client.post(url(measure), form_data(measure, status_since="2016-04-01"))
+    assert response.status_code == 200
+    assert "status_since" in response.context["form"].errors
+    measure.refresh_from_db()
+    assert measure.status_since == datetime.date(2016, 3, 1)
