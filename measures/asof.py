@@ -240,6 +240,12 @@ def shown_then(records):
     return records
 
 
+def overdue_on(records, day):
+    """Return the measures among `records` (from `measures_on`) overdue on `day`: not closed by
+    their status then, due before it. The rule of `MeasureQuerySet.overdue` for a past day."""
+    return records.exclude(status_then__in=MeasureStatus.closed()).filter(due_date__lt=day)
+
+
 def progress_on(as_of, *, user=None, measures=None):
     """Return the progress updates dated up to `as_of.day` as recorded at `as_of.known` (newest
     date first) that `user` may read, of measures in the programme then (`measures_on`), and of

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .asof import overdue_on
 from .models import ActionLine, Measure, MeasureStatus, Organisation, Plan, ProgressLetter, Theme
 from .widgets import QuickSelect
 
@@ -154,9 +155,7 @@ class MeasureFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         if self.as_of:
-            overdue = queryset.exclude(status_then__in=MeasureStatus.closed()).filter(
-                due_date__lt=self.as_of.day
-            )
+            overdue = overdue_on(queryset, self.as_of.day)
             return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
         overdue = queryset.overdue(timezone.localdate())
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))

@@ -1669,7 +1669,8 @@ class IndicatorValue(models.Model):
 
         A value counts as reported when its `source_letter` is a sent letter, or else when a
         letter was sent on or after the day the value was first recorded. It counts as changed
-        afterwards when a history record of a change is dated after the end of that letter's day.
+        afterwards when a history record of a change is dated after that letter was sent
+        (`ProgressLetter.known_at`).
         """
         if not values:
             return values
@@ -1695,7 +1696,7 @@ class IndicatorValue(models.Model):
             if letter is None:
                 continue
             for previous, record in zip(history_of_value, history_of_value[1:], strict=False):
-                if record.history_date > letter.as_of and any(
+                if record.history_date > letter.known_at and any(
                     getattr(previous, field) != getattr(record, field)
                     for field in IndicatorValue.REPORTED_FIELDS
                 ):

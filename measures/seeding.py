@@ -6,8 +6,9 @@ themes, plans with their action lines, measures, progress on measures, commitmen
 (and which letter answered them), indicators and their figures. The replay walks the letters in
 date order and saves every object one by one, so django-simple-history writes a record for each
 change, dated at the letter: noon (Europe/Amsterdam) of the letter's date, plus one second per
-write. `Measure.history.as_of(letter.as_of)` therefore shows the programme as that letter
-described it, and no two records of one object share a timestamp (`as_of()` would duplicate it).
+write; the letter is marked as sent after its last write. Read as known when it was sent
+(`asof.records_at(model, letter.known_at)`), the programme is as that letter described it, and no
+two records of one object share a timestamp (`as_of()` would duplicate it).
 
 That is record time. Valid time comes from the fixture too: a measure joins the programme on its
 `joined_on`, a progress update is dated at its `date` and a status takes effect on its

@@ -5,7 +5,7 @@ import datetime
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..asof import measures_on, shown_then
+from ..asof import measures_on, overdue_on, shown_then
 from ..models import (
     Commitment,
     Measure,
@@ -43,7 +43,7 @@ def dashboard_as_of(user, as_of, by_action_line=False):
     measures as they stood then, in a fixed number of queries. Commitments and the latest changes
     are today's business and are left out."""
     records = measures_on(as_of, user=user)
-    overdue = records.exclude(status_then__in=MeasureStatus.closed()).filter(due_date__lt=as_of.day)
+    overdue = overdue_on(records, as_of.day)
     counts = MeasureQuerySet.status_counts(
         records, by_action_line=by_action_line, status="status_then"
     )

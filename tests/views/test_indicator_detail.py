@@ -134,9 +134,22 @@ def test_it_does_not_warn_about_changes_before_the_letter(client, vera, kst):
     figure._history_date = timezone.make_aware(datetime.datetime(2015, 3, 1, 12))
     figure.save()
     edit(figure, "561", timezone.make_aware(datetime.datetime(2015, 5, 1, 12)))
-    edit(figure, "562", timezone.make_aware(datetime.datetime(2015, 6, 1, 23)))  # the same day
+    edit(figure, "562", timezone.make_aware(datetime.datetime(2015, 6, 1, 11)))  # before sending
     client.force_login(vera)
     assert "changed-after-report" not in detail(client, indicator).content.decode()
+
+
+def test_it_warns_about_a_change_the_same_day_after_the_letter_was_sent(client, vera, kst):
+    """The letter reports what was known when it was marked as sent (noon here), as its
+    rebuilt text does: a change that evening was not in it."""
+    indicator = interventions(kst)
+    figure = IndicatorValue(indicator=indicator, year=2014, target=500, realised=560)
+    figure.source_letter = letter_2015()
+    figure._history_date = timezone.make_aware(datetime.datetime(2015, 3, 1, 12))
+    figure.save()
+    edit(figure, "562", timezone.make_aware(datetime.datetime(2015, 6, 1, 23)))
+    client.force_login(vera)
+    assert "changed-after-report" in detail(client, indicator).content.decode()
 
 
 def test_it_does_not_warn_when_the_reporting_letter_is_a_draft(client, vera, indicator):
