@@ -110,7 +110,7 @@ def test_csv_measures_and_updates_round_trip(tmp_path, measure, alice):
     measures_csv, updates_csv = tmp_path / "m.csv", tmp_path / "u.csv"
     call_command("export_measures", str(measures_csv), stdout=io.StringIO())
     call_command("export_measures", str(updates_csv), "--updates", stdout=io.StringIO())
-    assert measures_csv.read_bytes().startswith(b"\xef\xbb\xbfid;plan;")
+    assert measures_csv.read_bytes().startswith(b'\xef\xbb\xbf"id";"plan";')
     with updates_csv.open("a", encoding="utf-8", newline="") as f:
         f.write(f";{measure.pk};;2026-01-05;;Tweede versie;;ja;public;;;\r\n")
     before = Measure.history.count()

@@ -60,10 +60,10 @@ def test_csv_has_a_byte_order_mark_and_semicolons(full_measure):
     text = spreadsheets.write_csv(
         headers(MEASURE_COLUMNS), spreadsheets.measure_rows(Measure.objects.all())
     )
-    assert text.startswith("\ufeffid;plan;actielijn;thema;")
+    assert text.startswith('\ufeff"id";"plan";"actielijn";"thema";')
     data_line = text.splitlines()[1]
-    assert ";2016-06-30;" in data_line
-    assert ";25000.50;" in data_line
+    assert ';"2016-06-30";' in data_line
+    assert ';"25000.50";' in data_line
 
 
 @pytest.mark.parametrize("value", DANGEROUS)
@@ -165,7 +165,9 @@ def test_export_rows_gives_a_download_for_other_pages():
     )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="wijzigingen-')
-    assert response.content.decode("utf-8") == "\ufeffDatum;Wat\r\n2026-01-02;'=HYPERLINK()\r\n"
+    assert response.content.decode("utf-8") == (
+        '\ufeff"Datum";"Wat"\r\n"2026-01-02";"\'=HYPERLINK()"\r\n'
+    )
     with pytest.raises(ValueError, match="Unknown format"):
         spreadsheets.export_rows(["a"], [], "pdf", "x")
 
@@ -214,7 +216,7 @@ def test_the_csv_download_holds_the_measures(client, vera, full_measure):
     client.force_login(vera)
     response = client.get("/measures/export.csv")
     text = response.content.decode("utf-8")
-    assert text.startswith("\ufeffid;plan;")
+    assert text.startswith('\ufeff"id";"plan";')
     assert "Handboek kindersekstoerisme" in text
 
 
