@@ -2,14 +2,22 @@
 Import of measures and progress updates from a spreadsheet in the export's own layout
 (measures/spreadsheets.py), so export → edit → import round-trips.
 
+The one import pipeline, for the import_measures command and the coordinators' import page
+(measures/views/imports.py): the page's preview is a dry run of the same `import_file`.
+
 Validate all, then write: every row is parsed and checked with the model's own rules
 (`full_clean()`) before anything is saved. If any row is wrong, `ImportRefused` lists each bad row
-with its row number in the file (the header is row 1) and nothing is written. A good import saves
-row by row inside one transaction, so every change gets its history record with the importing
-user; rows that change nothing are not saved (no empty history records). New progress updates go
-through `Measure.log_progress`, the one transition for progress.
+with its row number in the file (the header is row 1) and the column's header, and nothing is
+written. A good import saves row by row inside one transaction, so every change gets its history
+record with the importing user; rows that change nothing are not saved (no empty history
+records). Measures are written by `_save_measure` alone, progress updates by
+`Measure.log_progress`, the one transition for progress.
 
-The admin's import (measures/resources.py) uses the same `MeasureRowParser`.
+Rules for a row of a measure that exists:
+- an empty cell leaves its field as it is;
+- the row's "versie" is the version it was exported at: when the measure was saved since, the
+  row is refused as stale, listing what changed, unless the import is told to `overwrite`;
+- an import never lowers a measure's visibility (public < internal < confidential).
 """
 
 import datetime
@@ -26,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import spreadsheets
+from .locking import StaleEdit
 from .models import (
     ActionLine,
     Country,
@@ -87,7 +96,13 @@ class RowResult:
     row: int
     action: str  # "created", "updated", "unchanged" or "added" (a progress update)
     label: str
-    changed: list = field(default_factory=list)
+    changed: list = field(default_factory=list)  # the headers of the changed columns
+    # (header, old text, new text) of each changed column, values as a reader sees them
+    changes: list = field(default_factory=list)
+
+    @property
+    def action_text(self):
+        return ACTIONS[self.action]
 
     def __str__(self):
         text = f"{self.sheet}, {_('row')} {self.row}: {ACTIONS[self.action]} – {self.label}"
@@ -216,6 +231,11 @@ def parse_bool(value, default=True):
     if word in FALSE_WORDS:
         return False
     raise ValueError(_("“%(v)s” is not ja or nee.") % {"v": value})
+
+
+def visibility_rank(value):
+    """Return how closed a visibility is: public < internal < confidential (Visibility's order)."""
+    return Visibility.values.index(value)
 
 
 def parse_id(value, what):
@@ -365,6 +385,8 @@ class MeasureRowParser:
         def attempt(key, func):
             if key not in cells:
                 return
+            if measure.pk is not None and text(cells[key]) == "":
+                return  # An empty cell leaves the field of a measure that exists as it is.
             try:
                 func(cells[key])
             except ValueError as exc:
@@ -399,13 +421,26 @@ class MeasureRowParser:
         for key in DATES:
             attempt(key, lambda v, key=key: assign(key, parse_date(v)))
         attempt("budget_eur", lambda v: assign("budget_eur", parse_decimal(v)))
-        attempt(
-            "visibility",
-            lambda v: assign(
-                "visibility",
-                parse_choice(Visibility, v, _("visibility")) if text(v) else Visibility.PUBLIC,
-            ),
-        )
+
+        def visibility(value):
+            new = parse_choice(Visibility, value, _("visibility")) if text(value) else None
+            new = new or Visibility.PUBLIC
+            if measure.pk is not None and visibility_rank(new) < visibility_rank(
+                measure.visibility
+            ):
+                raise ValueError(
+                    _(
+                        "an import cannot lower the visibility (from %(old)s to %(new)s); "
+                        "change it on the measure's page"
+                    )
+                    % {
+                        "old": Visibility(measure.visibility).label,
+                        "new": Visibility(new).label,
+                    }
+                )
+            assign("visibility", new)
+
+        attempt("visibility", visibility)
         self._status(measure, cells, assign, errors)
 
         def many(name, find):
@@ -439,6 +474,10 @@ class MeasureRowParser:
         Both filled in and naming different statuses is an error."""
         if "status" not in cells and "status_label" not in cells:
             return
+        if measure.pk is not None and not (
+            text(cells.get("status")) or text(cells.get("status_label"))
+        ):
+            return  # Both empty: the status stays as it is.
         found = {}
         for key in ("status", "status_label"):
             if text(cells.get(key)):
@@ -461,11 +500,21 @@ class MeasureRowParser:
         assign("status", found.get("status", found.get("status_label", MeasureStatus.UNKNOWN)))
 
 
-def validation_messages(exc, header_of):
-    """Return a ValidationError's messages as 'column: message' texts."""
+def validation_messages(exc, header_of, model=Measure):
+    """Return a ValidationError's messages as 'column: message' texts (a field that has no
+    column is named by its label, never by its name in code)."""
+
+    def label(name):
+        if name in header_of:
+            return header_of[name]
+        try:
+            return model._meta.get_field(name).verbose_name
+        except Exception:
+            return _("row")
+
     if hasattr(exc, "error_dict"):
         return [
-            f"{header_of.get(name, name)}: {message}"
+            f"{label(name)}: {message}"
             for name, messages in exc.message_dict.items()
             for message in messages
         ]
@@ -482,6 +531,8 @@ class PlannedMeasure:
     action: str
     changed: list
     m2m: dict
+    expected_version: int | None = None
+    changes: list = field(default_factory=list)
 
 
 @dataclass
@@ -493,10 +544,6 @@ class PlannedUpdate:
 
 def max_bytes():
     return getattr(settings, "TRACKER_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
-
-
-def max_rows():
-    return getattr(settings, "TRACKER_MAX_IMPORT_ROWS", 5000)
 
 
 def check_size(size, name):
@@ -529,20 +576,18 @@ def read_tables(data, name, updates_data=None, updates_name=None):
             fmt = spreadsheets.detect_format(name)
             if fmt == "xlsx":
                 measures_table = spreadsheets.read_table(
-                    data, fmt, spreadsheets.MEASURES_SHEET, max_rows()
-                ) or spreadsheets.read_table(data, fmt, None, max_rows())
-                updates_table = spreadsheets.read_table(
-                    data, fmt, spreadsheets.UPDATES_SHEET, max_rows()
-                )
+                    data, fmt, spreadsheets.MEASURES_SHEET
+                ) or spreadsheets.read_table(data, fmt, None)
+                updates_table = spreadsheets.read_table(data, fmt, spreadsheets.UPDATES_SHEET)
                 if measures_table is not None and _looks_like_updates(measures_table):
                     measures_table = None  # A workbook with only the "Voortgang" sheet.
             else:
-                measures_table = spreadsheets.read_table(data, fmt, None, max_rows())
+                measures_table = spreadsheets.read_table(data, fmt, None)
         if updates_data is not None:
             check_size(len(updates_data), updates_name)
             fmt = spreadsheets.detect_format(updates_name)
             sheet = spreadsheets.UPDATES_SHEET if fmt == "xlsx" else None
-            updates_table = spreadsheets.read_table(updates_data, fmt, sheet, max_rows())
+            updates_table = spreadsheets.read_table(updates_data, fmt, sheet)
     except spreadsheets.UnreadableFile as exc:
         raise ImportRefused([RowError(name, 0, [str(exc)])]) from None
     return measures_table, updates_table
@@ -550,25 +595,44 @@ def read_tables(data, name, updates_data=None, updates_name=None):
 
 def _looks_like_updates(table):
     names = {h.casefold() for h in table.header}
-    return "maatregel (id)" in names and "titel" not in names
+    return UPDATE_HEADERS["measure"].casefold() in names and HEADER_OF["title"] not in names
 
 
-def import_tables(measures_table, updates_table, *, by, dry_run=False):
+def import_tables(measures_table, updates_table, *, by, dry_run=False, overwrite=False):
     """Validate every row of both tables, then (unless `dry_run`) write them in one transaction.
+    With `overwrite`, rows exported before their measure was last saved replace those changes
+    instead of being refused as stale.
 
     Return an ImportReport; raise ImportRefused, having written nothing, if any row is wrong.
     """
     lookups = Lookups()
     errors = []
-    planned_measures = _plan_measures(measures_table, lookups, errors) if measures_table else []
+    planned_measures = (
+        _plan_measures(measures_table, lookups, errors, by=by, overwrite=overwrite)
+        if measures_table
+        else []
+    )
     planned_updates = _plan_updates(updates_table, lookups, by, errors) if updates_table else []
     if errors:
         raise ImportRefused(errors)
     results = [
-        RowResult(spreadsheets.MEASURES_SHEET, p.row, p.action, str(p.measure), p.changed)
+        RowResult(
+            spreadsheets.MEASURES_SHEET,
+            p.row,
+            p.action,
+            str(p.measure),
+            [HEADER_OF.get(name, name) for name in p.changed],
+            p.changes,
+        )
         for p in planned_measures
     ] + [
-        RowResult(spreadsheets.UPDATES_SHEET, p.row, "added", str(p.values["measure"]))
+        RowResult(
+            spreadsheets.UPDATES_SHEET,
+            p.row,
+            "added",
+            str(p.values["measure"]),
+            changes=_update_changes(p.values),
+        )
         for p in planned_updates
     ]
     if not dry_run:
@@ -576,7 +640,7 @@ def import_tables(measures_table, updates_table, *, by, dry_run=False):
     return ImportReport(results=results, dry_run=dry_run)
 
 
-def _plan_measures(table, lookups, errors):
+def _plan_measures(table, lookups, errors, *, by, overwrite=False):
     sheet = spreadsheets.MEASURES_SHEET
     try:
         keys = column_keys(table.header, MEASURE_COLUMNS)
@@ -588,7 +652,9 @@ def _plan_measures(table, lookups, errors):
     ids = [i for _n, c in rows if (i := _safe_id(c.get("id"))) is not None]
     existing = {
         m.pk: m
-        for m in Measure.objects.filter(pk__in=ids).prefetch_related("partners", "countries")
+        for m in Measure.objects.filter(pk__in=ids)
+        .select_related("plan", "action_line", "theme", "owner", "funder")
+        .prefetch_related("partners", "countries")
     }
     seen = {}
     planned = []
@@ -609,6 +675,7 @@ def _plan_measures(table, lookups, errors):
         if row_id is not None:
             seen[row_id] = number
         measure = existing.get(row_id) or Measure()
+        before = readable_values(measure) if measure.pk is not None else {}
         try:
             changed, m2m, problems = parser.apply(measure, cells)
         except ValueError as exc:
@@ -616,6 +683,11 @@ def _plan_measures(table, lookups, errors):
             continue
         messages = [f"{column}: {message}" for column, message in problems.items()]
         action = "created" if measure.pk is None else ("updated" if changed else "unchanged")
+        try:
+            expected_version = _expected_version(measure, cells, action, overwrite, by)
+        except ValueError as exc:
+            messages.append(str(exc))
+            expected_version = None
         if action != "unchanged" or messages:
             # The model's own rules, for the fields that could be read: all problems at once.
             unread = [KEY_OF[column] for column in problems if column in KEY_OF]
@@ -625,11 +697,91 @@ def _plan_measures(table, lookups, errors):
                 )
             except ValidationError as exc:
                 messages += validation_messages(exc, FIELD_HEADERS)
+        if action == "unchanged" and not messages:
+            planned.append(PlannedMeasure(number, measure, action, changed, m2m))
+            continue
         if messages:
             errors.append(RowError(sheet, number, messages))
             continue
-        planned.append(PlannedMeasure(number, measure, action, changed, m2m))
+        after = readable_values(measure, m2m)
+        changes = [
+            (HEADER_OF[name], before.get(name, ""), after[name])
+            for name in changed
+            if name in after
+        ]
+        planned.append(
+            PlannedMeasure(number, measure, action, changed, m2m, expected_version, changes)
+        )
     return planned
+
+
+def _expected_version(measure, cells, action, overwrite, by):
+    """Return the version a row of an existing measure may be saved over, or raise ValueError
+    (with what changed since) when the row was exported before the measure's last save. Rows
+    without a version (a file made by hand) count as made from the current version."""
+    if measure.pk is None:
+        return None
+    version = parse_id(cells.get("version"), HEADER_OF["version"])
+    current = measure.version
+    if version is not None and version > current:
+        raise ValueError(
+            _("%(column)s: version %(v)s of this measure does not exist (it is at %(current)s)")
+            % {"column": HEADER_OF["version"], "v": version, "current": current}
+        )
+    if version is None or version == current or overwrite or action == "unchanged":
+        return current
+    lines = StaleEdit(measure, version).describe(by)
+    text = _(
+        "%(column)s: this row was exported at version %(v)s, but the measure was changed "
+        "since (now version %(current)s); import a fresh export, or choose to overwrite "
+        "those changes"
+    ) % {"column": HEADER_OF["version"], "v": version, "current": current}
+    if lines:
+        text += _(". Changed since: %(lines)s") % {"lines": "; ".join(lines)}
+    raise ValueError(text)
+
+
+def readable_values(measure, m2m=None):
+    """Return {field name: the value as a reader sees it} of the imported fields of `measure`:
+    labels for choices, names for related rows (never codes or ids)."""
+    m2m = m2m or {}
+    values = {}
+    for key in MEASURE_KEYS - {"id", "version", "status_label"}:
+        if key in ("partners", "countries"):
+            if key in m2m:
+                objs = m2m[key]
+            elif measure.pk is not None:
+                objs = list(getattr(measure, key).all())
+            else:
+                objs = []
+            values[key] = ", ".join(str(o) for o in objs)
+            continue
+        field_ = measure._meta.get_field(key)
+        if field_.choices:
+            values[key] = str(getattr(measure, f"get_{key}_display")())
+        elif field_.is_relation:
+            related_id = getattr(measure, field_.attname)
+            if related_id is None:
+                values[key] = ""
+            elif key == "parent":
+                values[key] = str(related_id)
+            else:
+                values[key] = str(getattr(measure, key))
+        else:
+            value = getattr(measure, key)
+            values[key] = "" if value is None else str(value)
+    return values
+
+
+def _update_changes(values):
+    """The columns of a new progress update, as a reader sees them, for the preview."""
+    status = values.get("status")
+    return [
+        (UPDATE_HEADERS["date"], "", str(values.get("date") or _("today"))),
+        (UPDATE_HEADERS["status"], "", MeasureStatus(status).label if status else ""),
+        (UPDATE_HEADERS["text"], "", values.get("text", "")),
+        (UPDATE_HEADERS["visibility"], "", Visibility(values["visibility"]).label),
+    ]
 
 
 KEY_OF = {c.header: c.key for c in MEASURE_COLUMNS}
@@ -726,7 +878,9 @@ def _plan_updates(table, lookups, by, errors):
         try:
             candidate.full_clean(exclude=["author", "author_organisation"])
         except ValidationError as exc:
-            errors.append(RowError(sheet, number, validation_messages(exc, UPDATE_HEADERS)))
+            errors.append(
+                RowError(sheet, number, validation_messages(exc, UPDATE_HEADERS, ProgressUpdate))
+            )
             continue
         planned.append(PlannedUpdate(number, measure.pk, values))
     return planned
@@ -740,6 +894,24 @@ def _differs(update, values):
     ) or (values.get("measure") is not None and update.measure_id != values["measure"])
 
 
+IMPORT_REASON = "import"
+
+
+def _save_measure(measure, *, by, reason, expected_version, m2m):
+    """Write one imported measure, the only place an import saves a measure: a new one is
+    saved, one that exists is saved with the version check (StaleEdit when someone saved it
+    since `expected_version`)."""
+    measure.keep_status_dates_in_step()
+    if measure.pk is None:
+        measure._history_user = by
+        measure._change_reason = reason
+        measure.save()
+        for name, objs in m2m.items():
+            getattr(measure, name).set(objs)
+    else:
+        measure.save_checked(expected_version, by=by, reason=reason, m2m=m2m)
+
+
 def _write(planned_measures, planned_updates, by):
     """Save row by row, in one transaction (history needs the signals bulk writes skip)."""
     with transaction.atomic():
@@ -747,10 +919,18 @@ def _write(planned_measures, planned_updates, by):
             if plan.action == "unchanged":
                 continue
             try:
-                plan.measure.keep_status_dates_in_step()
-                plan.measure.save()
-                for name, objs in plan.m2m.items():
-                    getattr(plan.measure, name).set(objs)
+                _save_measure(
+                    plan.measure,
+                    by=by,
+                    reason=IMPORT_REASON,
+                    expected_version=plan.expected_version,
+                    m2m=plan.m2m,
+                )
+            except StaleEdit as stale:
+                lines = [str(stale.message)] + stale.describe(by)
+                raise ImportRefused(
+                    [RowError(spreadsheets.MEASURES_SHEET, plan.row, lines)]
+                ) from stale
             except (ValidationError, DatabaseError) as exc:
                 raise ImportRefused(
                     [RowError(spreadsheets.MEASURES_SHEET, plan.row, _messages(exc))]
@@ -780,9 +960,13 @@ def _messages(exc):
     return [str(exc)]
 
 
-def import_file(data, name, *, by, dry_run=False, updates_data=None, updates_name=None):
+def import_file(
+    data, name, *, by, dry_run=False, updates_data=None, updates_name=None, overwrite=False
+):
     """Read, validate and (unless `dry_run`) import a spreadsheet; see `import_tables`."""
     measures_table, updates_table = read_tables(data, name, updates_data, updates_name)
     if measures_table is None and updates_table is None:
-        raise ImportRefused([RowError(name, 0, [_("the file holds no measures or updates")])])
-    return import_tables(measures_table, updates_table, by=by, dry_run=dry_run)
+        raise ImportRefused(
+            [RowError(name or updates_name, 0, [_("the file holds no measures or updates")])]
+        )
+    return import_tables(measures_table, updates_table, by=by, dry_run=dry_run, overwrite=overwrite)

@@ -52,7 +52,7 @@ def test_the_unchanged_export_imports_as_no_change(exported, alice):
 def test_an_edited_title_is_saved_with_the_importing_user_and_the_command(exported, measure, bob):
     edit(exported, "G2", "Handboek kindersekstoerisme (herzien)")
     out, _err = import_(str(exported), "--user", "bob")
-    assert "changed – Handboek kindersekstoerisme (herzien) (title)" in out
+    assert "changed – Handboek kindersekstoerisme (herzien) (titel)" in out
     record = measure.history.latest("history_date")
     assert record.history_user == bob
     assert record.history_origin == "command import_measures"
@@ -79,7 +79,7 @@ def test_a_dry_run_reports_and_writes_nothing(exported, measure, alice):
     edit(exported, "G2", "Nieuwe titel")
     before = history_count()
     out, _err = import_(str(exported), "--dry-run")
-    assert "changed – Nieuwe titel (title)" in out
+    assert "changed – Nieuwe titel (titel)" in out
     assert out.strip().endswith(
         "Dry run, nothing was written: 0 measures created, 1 updated, 0 unchanged; "
         "0 progress updates added."

@@ -142,7 +142,7 @@ def test_an_xlsx_edited_in_a_spreadsheet_program_round_trips(measures, alice):
     workbook.save(out)
     report = run(out.getvalue(), "maatregelen.xlsx", alice)
     assert [(r.action, r.changed) for r in report.results] == [
-        ("updated", ["title"]),
+        ("updated", ["titel"]),
         ("unchanged", []),
     ]
 
@@ -152,7 +152,7 @@ def test_an_edited_title_is_an_update_with_history(measures, alice):
     before = first.history.count()
     report = run(csv_with({(0, "title"): "Handboek (herzien)"}), user=alice)
     assert [(r.action, r.changed) for r in report.results] == [
-        ("updated", ["title"]),
+        ("updated", ["titel"]),
         ("unchanged", []),
     ]
     first.refresh_from_db()
@@ -207,11 +207,20 @@ def test_a_status_may_be_given_by_its_dutch_label(measures, alice):
     assert Measure.objects.get(pk=measures[1].pk).status == MeasureStatus.COMPLETED
 
 
-def test_an_empty_title_refuses_the_whole_file(measures, alice):
-    errors = refusal(csv_with({(0, "title"): "Nieuw", (1, "title"): ""}), alice)
+def test_a_new_measure_without_a_title_refuses_the_whole_file(measures, alice):
+    errors = refusal(
+        csv_with({(0, "title"): "Nieuw"}, extra_rows=[new_row(measures[0], title="")]), alice
+    )
     assert len(errors) == 1
-    assert errors[0].startswith("Maatregelen, row 3:")
+    assert errors[0].startswith("Maatregelen, row 4:")
     assert "titel" in errors[0]
+    assert Measure.objects.get(pk=measures[0].pk).title != "Nieuw"
+
+
+def test_an_empty_cell_leaves_the_field_of_a_measure_as_it_is(measures, alice):
+    report = run(csv_with({(1, "title"): "", (1, "owner"): "", (1, "status"): ""}), user=alice)
+    assert report.count("unchanged") == 2
+    assert Measure.objects.get(pk=measures[1].pk).title == "-Voorlichting reizigers"
 
 
 def test_an_unknown_owner_refuses_the_whole_file(measures, alice):
@@ -271,7 +280,7 @@ def test_a_dry_run_writes_nothing_and_says_what_would_change(measures, alice):
     data = csv_with({(0, "title"): "Nieuw"}, [new_row(measures[0])])
     report = run(data, user=alice, dry_run=True)
     assert [(r.action, r.changed) for r in report.results][:2] == [
-        ("updated", ["title"]),
+        ("updated", ["titel"]),
         ("unchanged", []),
     ]
     assert report.results[2].action == "created"

@@ -13,7 +13,9 @@ class Command(TrackerCommand):
         "Import measures (and progress updates) from an .xlsx or CSV file in the export's "
         "layout. Rows with an id update that measure, rows without one add a measure. Every row "
         "is checked first; if any is wrong nothing is written. An .xlsx may hold progress "
-        "updates on a sheet 'Voortgang'; for CSV give them with --updates."
+        "updates on a sheet 'Voortgang'; for CSV give them with --updates. A row exported before "
+        "its measure was last saved is refused unless --overwrite is given; an empty cell leaves "
+        "its field as it is."
     )
 
     def add_arguments(self, parser):
@@ -21,6 +23,12 @@ class Command(TrackerCommand):
         parser.add_argument("file", nargs="?", help="The .xlsx or .csv file with the measures.")
         parser.add_argument(
             "--updates", help="A .csv (or .xlsx) file with progress updates to add."
+        )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="Apply rows exported before their measure was last saved, replacing the changes "
+            "made since (without it such rows are refused as stale).",
         )
         parser.add_argument(
             "--dry-run",
@@ -41,6 +49,7 @@ class Command(TrackerCommand):
                 dry_run=options["dry_run"],
                 updates_data=updates_data,
                 updates_name=updates_name,
+                overwrite=options["overwrite"],
             )
         except ImportRefused as refused:
             for error in refused.errors:
