@@ -3,12 +3,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import models, spreadsheets
+from . import models
 from .locking import VersionedFormMixin
-from .resources import FORMATS, MeasureResource
 
 
 @admin.register(models.Theme)
@@ -128,15 +126,12 @@ class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
 
 
 @admin.register(models.Measure)
-class MeasureAdmin(ImportExportMixin, SimpleHistoryAdmin):
-    """Measures, with their history (edits checked against the version, so none is lost) and
-    spreadsheet import/export (coordinators only, see IMPORT_EXPORT_*_PERMISSION_CODE)."""
+class MeasureAdmin(SimpleHistoryAdmin):
+    """Measures, with their history (edits checked against the version, so none is lost). The
+    list links to the tracker's own spreadsheet import (measures:import, coordinators only)."""
 
     form = MeasureAdminForm
-
-    resource_classes = [MeasureResource]
-    import_formats = FORMATS
-    export_formats = FORMATS
+    change_list_template = "admin/measures/measure/change_list.html"
     list_display = ["title", "code", "plan", "action_line", "theme", "owner", "status", "due_date"]
     list_filter = ["status", "theme", "plan", "action_line", "owner", "visibility"]
     search_fields = ["title", "description", "code", "source_reference"]
@@ -162,12 +157,6 @@ class MeasureAdmin(ImportExportMixin, SimpleHistoryAdmin):
             obj.save_checked(form.cleaned_data["version"], by=request.user)
         else:
             super().save_model(request, obj, form, change)
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, spreadsheets.UnreadableFile):
-            form.add_error("import_file", str(e))
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
 
 
 @admin.register(models.ProgressUpdate)

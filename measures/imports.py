@@ -23,8 +23,14 @@ Rules for a row of a measure that exists:
 import datetime
 import decimal
 import functools
+import json
+import os
 import re
-from dataclasses import dataclass, field
+import secrets
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -970,3 +976,102 @@ def import_file(
             [RowError(name or updates_name, 0, [_("the file holds no measures or updates")])]
         )
     return import_tables(measures_table, updates_table, by=by, dry_run=dry_run, overwrite=overwrite)
+
+
+# --- Uploads kept between the import page's preview and its confirmation ----------------------
+
+UPLOAD_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+@dataclass
+class StoredUpload:
+    """An uploaded file (and its optional updates file) kept on the server, in a private folder,
+    under a random token bound to the user who uploaded it, until it is confirmed, cancelled or
+    expired (TRACKER_IMPORT_UPLOAD_MINUTES). The confirmation names the token only: never a
+    file name from the client."""
+
+    token: str
+    user_id: int
+    name: str
+    updates_name: str
+    overwrite: bool
+    created: float
+
+    @staticmethod
+    def folder():
+        return Path(settings.TRACKER_IMPORT_UPLOAD_DIR)
+
+    @property
+    def path(self):
+        return self.folder() / self.token
+
+    @classmethod
+    def store(cls, user, *, data, name, updates_data=None, updates_name=None, overwrite=False):
+        """Keep the upload and return it; expired uploads of anyone are removed first."""
+        cls.sweep()
+        upload = cls(
+            token=secrets.token_urlsafe(32),
+            user_id=user.pk,
+            name=name or "",
+            updates_name=updates_name or "",
+            overwrite=bool(overwrite),
+            created=time.time(),
+        )
+        upload.path.mkdir(mode=0o700, parents=True)
+        meta = {k: v for k, v in asdict(upload).items() if k != "token"}
+        for filename, content in (
+            ("meta.json", json.dumps(meta).encode()),
+            ("data", data),
+            ("updates", updates_data),
+        ):
+            if content is not None:
+                descriptor = os.open(upload.path / filename, os.O_WRONLY | os.O_CREAT, 0o600)
+                with os.fdopen(descriptor, "wb") as out:
+                    out.write(content)
+        return upload
+
+    @classmethod
+    def load(cls, token, user):
+        """Return the upload under `token` if `user` made it and it has not expired, else None."""
+        if not UPLOAD_TOKEN.match(token or "") or not user.is_authenticated:
+            return None
+        try:
+            meta = json.loads((cls.folder() / token / "meta.json").read_bytes())
+            upload = cls(token=token, **meta)
+        except (OSError, ValueError, TypeError):
+            return None
+        if upload.expired():
+            upload.delete()
+            return None
+        return upload if upload.user_id == user.pk else None
+
+    def expired(self):
+        return time.time() - self.created > settings.TRACKER_IMPORT_UPLOAD_MINUTES * 60
+
+    def read(self, filename):
+        path = self.path / filename
+        return path.read_bytes() if path.exists() else None
+
+    def import_arguments(self):
+        """Return the keyword arguments of `import_file` for this upload."""
+        return {
+            "data": self.read("data"),
+            "name": self.name or None,
+            "updates_data": self.read("updates"),
+            "updates_name": self.updates_name or None,
+            "overwrite": self.overwrite,
+        }
+
+    def delete(self):
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    @classmethod
+    def sweep(cls):
+        """Remove the uploads that were never confirmed or cancelled in time."""
+        folder = cls.folder()
+        if not folder.is_dir():
+            return
+        limit = time.time() - settings.TRACKER_IMPORT_UPLOAD_MINUTES * 60
+        for path in folder.iterdir():
+            if UPLOAD_TOKEN.match(path.name) and path.stat().st_mtime < limit:
+                shutil.rmtree(path, ignore_errors=True)

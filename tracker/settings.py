@@ -97,7 +97,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
-    "import_export",
     "measures",
 ]
 
@@ -246,15 +245,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-# Spreadsheet import (command and admin): the largest file and the most rows accepted.
+# Spreadsheet import (command and import page): the largest file and the most rows accepted
+# (blank rows included); the other limits of measures.spreadsheets.Limits keep their defaults.
 TRACKER_MAX_IMPORT_BYTES = env_int("TRACKER_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
 TRACKER_MAX_IMPORT_ROWS = env_int("TRACKER_MAX_IMPORT_ROWS", 5000)
-# django-import-export in the admin: only coordinators (who may add measures) import or export;
-# the admin export ignores the confidentiality rules of the pages, so viewers may not use it.
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
-IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "add"
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Where the import page keeps an upload between its preview and the confirmation (private: never
+# served); an upload not confirmed within TRACKER_IMPORT_UPLOAD_MINUTES is removed.
+TRACKER_IMPORT_UPLOAD_DIR = Path(
+    os.environ.get("TRACKER_IMPORT_UPLOAD_DIR") or BASE_DIR / "private" / "imports"
+)
+TRACKER_IMPORT_UPLOAD_MINUTES = env_int("TRACKER_IMPORT_UPLOAD_MINUTES", 60)
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -1,6 +1,7 @@
 from django import template
 
 from .. import formatting
+from ..permissions import is_coordinator
 
 register = template.Library()
 
@@ -36,3 +37,9 @@ def shortlist(items, length=SHORTLIST_LENGTH):
     items = list(items)
     length = int(length)
     return {"shown": items[:length], "more": max(0, len(items) - length)}
+
+
+@register.filter
+def coordinator(user):
+    """Return True if `user` is a coordinator (permissions.is_coordinator), for menus."""
+    return is_coordinator(user)
