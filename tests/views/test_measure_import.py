@@ -282,4 +282,4 @@ def test_the_command_and_the_page_give_the_same_messages(
     assert [str(e) for e in page.context["errors"]] == printed
     assert len(printed) == 2 and all(line.startswith("Maatregelen, ") for line in printed)
     assert "trekker" in printed[0] and "titel" in printed[1]
-    assert MeasureStatus.IN_PROGRESS == Measure.objects.get(pk=measure.pk).status
+    assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.IN_PROGRESS
