@@ -119,3 +119,18 @@ def test_csv_measures_and_updates_round_trip(tmp_path, measure, alice):
     assert Measure.history.count() == before
     added = measure.updates.get(text="Tweede versie")
     assert added.history.get().history_origin == "command import_measures"
+
+
+def test_a_stale_row_is_refused_unless_overwrite_is_given(exported, measure, alice):
+    measure.title = "Door een ander gewijzigd"
+    measure.save_checked(measure.version, by=alice)
+    edit(exported, "H2", "Nieuwe omschrijving")
+    with pytest.raises(CommandError):
+        import_(str(exported), "--user", "alice")
+    assert Measure.objects.get(pk=measure.pk).description == ""
+    import_(str(exported), "--user", "alice", "--overwrite")
+    measure.refresh_from_db()
+    assert (measure.title, measure.description) == (
+        "Handboek kindersekstoerisme",
+        "Nieuwe omschrijving",
+    )

@@ -434,3 +434,68 @@ def test_an_imported_status_keeps_the_completion_date_in_step(measures, alice):
     run(csv_with({(0, "status"): "in_progress"}), user=alice)
     first.refresh_from_db()
     assert (first.status, first.completed_date) == ("in_progress", None)
+
+
+# --- Stale rows, empty cells and visibility --------------------------------------------------
+
+
+def test_a_row_exported_before_its_measure_was_saved_is_refused_with_what_changed(measures, alice):
+    old = csv_with({(0, "description"): "Mijn omschrijving"})
+    measures[0].title = "Door een ander gewijzigd"
+    measures[0].save_checked(measures[0].version, by=alice)
+    [error] = refusal(old, alice)
+    assert error.startswith("Maatregelen, row 2: versie: this row was exported at version")
+    assert "Handboek kindersekstoerisme → Door een ander gewijzigd" in error
+
+
+def test_with_overwrite_a_stale_row_replaces_the_changes_made_since(measures, alice):
+    old = csv_with({(0, "description"): "Mijn omschrijving"})
+    measures[0].title = "Door een ander gewijzigd"
+    measures[0].save_checked(measures[0].version, by=alice)
+    run(old, user=alice, overwrite=True)
+    measures[0].refresh_from_db()
+    assert (measures[0].title, measures[0].description) == (
+        "Handboek kindersekstoerisme",
+        "Mijn omschrijving",
+    )
+    assert measures[0].history.latest("history_date").history_user == alice
+
+
+def test_a_stale_row_that_changes_nothing_is_no_problem(measures, alice):
+    old = csv_with({})
+    Measure.objects.filter(pk=measures[0].pk).update(version=7)
+    report = run(old, user=alice)
+    assert report.count("unchanged") == 2
+
+
+def test_a_version_the_measure_never_had_is_refused(measures, alice):
+    [error] = refusal(csv_with({(0, "version"): 99, (0, "title"): "Nieuw"}), alice)
+    assert "versie: version 99 of this measure does not exist" in error
+
+
+def test_an_empty_visibility_cell_keeps_a_measure_confidential(measures, alice):
+    Measure.objects.filter(pk=measures[0].pk).update(visibility=Visibility.CONFIDENTIAL)
+    data = b"id;titel;zichtbaarheid\r\n%d;Nieuwe titel;\r\n" % measures[0].pk
+    run(data, user=alice)
+    measures[0].refresh_from_db()
+    assert (measures[0].title, measures[0].visibility) == ("Nieuwe titel", Visibility.CONFIDENTIAL)
+
+
+def test_an_import_cannot_lower_the_visibility(measures, alice):
+    Measure.objects.filter(pk=measures[0].pk).update(visibility=Visibility.CONFIDENTIAL)
+    [error] = refusal(csv_with({(0, "visibility"): "public", (0, "version"): ""}), alice)
+    assert "zichtbaarheid: an import cannot lower the visibility (from Confidential to Public)" in (
+        error
+    )
+    report = run(csv_with({(1, "visibility"): "vertrouwelijk"}), user=alice)
+    assert report.count("updated") == 1
+    assert Measure.objects.get(pk=measures[1].pk).visibility == Visibility.CONFIDENTIAL
+
+
+def test_the_preview_shows_labels_and_names_never_codes(measures, alice):
+    report = run(
+        csv_with({(0, "status"): "completed", (0, "owner"): "OM"}), user=alice, dry_run=True
+    )
+    [changed] = [r for r in report.results if r.action == "updated"]
+    assert ("status", "In progress", "Completed") in changed.changes
+    assert ("trekker", "Nationale Politie (Politie)", "Openbaar Ministerie (OM)") in changed.changes

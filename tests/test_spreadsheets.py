@@ -1,6 +1,7 @@
 """Spreadsheets out: the layout, neutralised formulas in both formats, Dutch-Excel CSV, safe
 reading of .xlsx, and the export download."""
 
+import csv
 import datetime
 import decimal
 import io
@@ -71,6 +72,37 @@ def test_formula_like_cells_are_neutralised_in_csv(value):
     text = spreadsheets.write_csv(["titel"], [[value]])
     body = text.split("\r\n", 1)[1]
     assert body.startswith("\"'" + value) or body.startswith("'" + value)
+
+
+INNER = [
+    "CSVTEST,=1+2,end",
+    "a;=HYPERLINK()",
+    'quote",=1+2',
+    "line\n=1+2",
+    "list, -2, +3; @x",
+    "crlf\r\n@SUM(A1)",
+    'mixed";"=1',
+]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_no_csv_cell_starts_a_formula_whichever_separator_a_program_splits_on(delimiter):
+    rows = [[value, 5, value] for value in DANGEROUS + INNER]
+    text = spreadsheets.write_csv(["titel", "getal", "omschrijving"], rows)
+    for quoting in (csv.QUOTE_MINIMAL, csv.QUOTE_NONE):
+        reader = csv.reader(io.StringIO(text[1:], newline=""), delimiter=delimiter, quoting=quoting)
+        for row in reader:
+            for cell in row:
+                assert not cell.startswith(spreadsheets.FORMULA_STARTS), (delimiter, cell)
+
+
+@pytest.mark.parametrize("value", DANGEROUS + INNER)
+def test_csv_neutralising_reads_back_as_it_was(value):
+    text = spreadsheets.write_csv(["titel"], [[value]])
+    table = spreadsheets.read_table(text.encode(), "csv")
+    assert table.rows[0][1] == [value.replace("\r\n", "\n").replace("\r", "\n")] or table.rows[0][
+        1
+    ] == [value]
 
 
 @pytest.mark.parametrize("value", DANGEROUS)
