@@ -743,7 +743,7 @@ def _expected_version(measure, cells, action, overwrite, by):
         "those changes"
     ) % {"column": HEADER_OF["version"], "v": version, "current": current}
     if lines:
-        text += _(". Changed since: %(lines)s") % {"lines": "; ".join(lines)}
+        text += ". " + _("Changed since: %(lines)s") % {"lines": "; ".join(lines)}
     raise ValueError(text)
 
 

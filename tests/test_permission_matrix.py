@@ -86,6 +86,8 @@ COORDINATOR_ONLY = {VIEWER: 403, OTHER: 403, OWNER: 403, COORDINATOR: "ok"}
 OWNER_AND_COORDINATOR = {VIEWER: 403, OTHER: 403, OWNER: "ok", COORDINATOR: "ok"}
 HIDDEN_FROM_OTHERS = {VIEWER: 404, OTHER: 404, OWNER: "ok", COORDINATOR: "ok"}
 NOT_ALLOWED = dict.fromkeys(ROLES, 405)
+# A coordinator's import token that does not exist (or is not hers) is not found.
+NO_SUCH_UPLOAD = {VIEWER: 403, OTHER: 403, OWNER: 403, COORDINATOR: 404}
 
 
 @pytest.fixture
@@ -136,6 +138,37 @@ def cases(w):
         "measures:dashboard": [("get", "/", EVERYONE)],
         "measures:list": [("get", "/measures/", EVERYONE)],
         "measures:measure_export": [("get", "/measures/export.csv", EVERYONE)],
+        "measures:import": [
+            ("get", "/measures/import/", COORDINATOR_ONLY),
+            ("post", "/measures/import/", COORDINATOR_ONLY),
+        ],
+        "measures:import_preview": [
+            ("get", "/measures/import/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/", NO_SUCH_UPLOAD)
+        ],
+        "measures:import_confirm": [
+            (
+                "get",
+                "/measures/import/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/confirm/",
+                NOT_ALLOWED,
+            ),
+            (
+                "post",
+                "/measures/import/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/confirm/",
+                NO_SUCH_UPLOAD,
+            ),
+        ],
+        "measures:import_cancel": [
+            (
+                "get",
+                "/measures/import/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/cancel/",
+                NOT_ALLOWED,
+            ),
+            (
+                "post",
+                "/measures/import/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/cancel/",
+                NO_SUCH_UPLOAD,
+            ),
+        ],
         "measures:detail": [
             ("get", f"/measures/{m}/", EVERYONE),
             ("get", f"/measures/{s}/", HIDDEN_FROM_OTHERS),

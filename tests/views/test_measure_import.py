@@ -283,3 +283,10 @@ def test_the_command_and_the_page_give_the_same_messages(
     assert len(printed) == 2 and all(line.startswith("Maatregelen, ") for line in printed)
     assert "trekker" in printed[0] and "titel" in printed[1]
     assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.IN_PROGRESS
+
+
+def test_the_admin_measure_list_links_to_the_import_page(alice_client, measure):
+    response = alice_client.get(reverse("admin:measures_measure_changelist"))
+    assert response.status_code == 200
+    assert f'href="{IMPORT}"' in response.content.decode()
+    assert "import_export" not in response.content.decode()

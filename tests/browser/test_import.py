@@ -1,0 +1,49 @@
+"""The spreadsheet import in the browser: a coordinator downloads the export, changes a title,
+uploads it, sees the change in the preview and confirms it."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from measures import spreadsheets
+from measures.models import Measure
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    settings.TRACKER_IMPORT_UPLOAD_DIR = tmp_path / "imports"
+    return settings.TRACKER_IMPORT_UPLOAD_DIR
+
+
+def test_upload_preview_confirm(page, live_server, programme, tmp_path, upload_dir):
+    measure = programme[0]
+    data = spreadsheets.write_xlsx(
+        spreadsheets.measures_workbook(Measure.objects.filter(pk=measure.pk))
+    )
+    workbook = load_workbook(io.BytesIO(data))
+    title = [c.key for c in spreadsheets.MEASURE_COLUMNS].index("title") + 1
+    workbook["Maatregelen"].cell(row=2, column=title, value="Geïmporteerde titel")
+    path = tmp_path / "maatregelen.xlsx"
+    workbook.save(path)
+
+    log_in(page, live_server, "alice", "/")
+    page.click("nav >> a[href='/measures/import/']")
+    page.set_input_files("#id_file", str(path))
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert "/measures/import/" in page.url and page.url != f"{live_server.url}/measures/import/"
+    preview = page.locator("main table").inner_text()
+    assert "titel" in preview and "Geïmporteerde titel" in preview
+    assert Measure.objects.get(pk=measure.pk).title != "Geïmporteerde titel"
+
+    page.click("main form[action$='/confirm/'] button")
+    page.wait_for_load_state()
+    assert page.url.endswith("/measures/")
+    assert Measure.objects.get(pk=measure.pk).title == "Geïmporteerde titel"
+    assert measure.history.latest("history_date").history_user.username == "alice"
+    assert not any(upload_dir.iterdir())
