@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import spreadsheets
+from ..changes import reason_in_words
 from ..filters_commitments import CommitmentFilter
 from ..forms_commitments import CommitmentFulfilForm
 from ..locking import StaleEdit
@@ -114,6 +115,14 @@ def commitment_fulfil(request, pk):
     return render(request, "measures/commitment_fulfil.html", context)
 
 
+def _with_reasons(records):
+    """Return the history records with `reason_text`, the change reason as the reader reads it."""
+    records = list(records)
+    for record in records:
+        record.reason_text = reason_in_words(record.history_change_reason)
+    return records
+
+
 def _detail_context(request, commitment, form=None):
     may_fulfil = is_coordinator(request.user) and commitment.status == CommitmentStatus.OPEN
     return {
@@ -122,5 +131,7 @@ def _detail_context(request, commitment, form=None):
         "form": form
         or (CommitmentFulfilForm(instance=commitment, user=request.user) if may_fulfil else None),
         "may_fulfil": may_fulfil,
-        "history": commitment.history.select_related("history_user").order_by("-history_date"),
+        "history": _with_reasons(
+            commitment.history.select_related("history_user").order_by("-history_date")
+        ),
     }
