@@ -73,7 +73,7 @@ def letter_send(request, pk):
     _require_coordinator(request)
     letter = get_object_or_404(ProgressLetter, pk=pk)
     try:
-        letter.mark_sent(by=request.user)
+        letter.mark_sent(by=request.user, expected_version=request.POST.get("version"))
     except StaleEdit as stale:
         messages.error(request, " ".join([*stale.messages, *stale_lines(stale, request.user)]))
     except ValidationError as error:

@@ -314,7 +314,8 @@ def approve_update(request, pk):
         ProgressUpdate.objects.visible_to(request.user).select_related("measure"), pk=pk
     )
     try:
-        update.approve(by=request.user)
+        # The version the page showed: an update changed since is not approved unseen.
+        update.approve(by=request.user, expected_version=request.POST.get("version"))
     except StaleEdit as stale:
         messages.error(request, " ".join([*stale.messages, *stale_lines(stale, request.user)]))
     except ValidationError as error:
