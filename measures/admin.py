@@ -2,11 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
-from .locking import VersionedFormMixin
+from .forms import VersionedFormMixin
 
 
 @admin.register(models.Theme)
@@ -79,8 +80,8 @@ class ProgressUpdateInline(admin.StackedInline):
         return super().get_queryset(request).visible_to(request.user)
 
 
-class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
-    """The Measure form of the admin, with the version check.
+class VersionedAdminForm(VersionedFormMixin, forms.ModelForm):
+    """An admin form of a Versioned model, with the version check.
 
     The admin's history view ("revert") fills the form from an old version, version number
     included; the check must compare against the version in the database instead.
@@ -89,7 +90,34 @@ class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk:
-            self.initial["version"] = self._current_version()
+            self.initial["version"] = self.current_version()
+
+
+class VersionedAdmin(SimpleHistoryAdmin):
+    """The admin of a Versioned model: every save goes through the model's `save_change`, with
+    the version the form was opened at (its clean() has already refused a stale edit; one that
+    slips in after it is refused by the claim and the whole request rolls back)."""
+
+    form = VersionedAdminForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user  # who reads the lines of a stale edit (a class made per call)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # The many-to-many values follow in save_related (form.save_m2m), in the same
+        # transaction as the rest of the admin's request.
+        obj.save_change(
+            by=request.user, expected_version=form.cleaned_data["version"] if change else None
+        )
+
+
+class MeasureAdminForm(VersionedAdminForm):
+    """The Measure form of the admin."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         if self.instance.pk:
             # A stored measure has both days; left empty on a new one, they get their defaults.
             self.fields["joined_on"].required = True
@@ -126,7 +154,7 @@ class MeasureAdminForm(VersionedFormMixin, forms.ModelForm):
 
 
 @admin.register(models.Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(VersionedAdmin):
     """Measures, with their history (edits checked against the version, so none is lost). The
     list links to the tracker's own spreadsheet import (measures:import, coordinators only)."""
 
@@ -144,23 +172,9 @@ class MeasureAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user  # who reads the lines of a stale edit (a class made per call)
-        return form
-
-    def save_model(self, request, obj, form, change):
-        """Save with the version check; the form's clean() has already refused a stale edit.
-        A status changed without its date is dated today (see keep_status_dates_in_step)."""
-        obj.keep_status_dates_in_step()
-        if change:
-            obj.save_checked(form.cleaned_data["version"], by=request.user)
-        else:
-            super().save_model(request, obj, form, change)
-
 
 @admin.register(models.ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(VersionedAdmin):
     list_display = ["measure", "date", "author", "author_organisation", "status", "state"]
     list_filter = ["state", "status", "include_in_letter", "visibility", "author_organisation"]
     search_fields = ["text", "next_steps", "measure__title"]
@@ -176,7 +190,10 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     def approve_selected(self, request, queryset):
         approved = 0
         for update in queryset.filter(state=models.UpdateState.DRAFT):
-            update.approve(by=request.user)
+            try:
+                update.approve(by=request.user)
+            except ValidationError:
+                continue  # approved (or changed) by someone else meanwhile
             approved += 1
         self.message_user(request, _("%(n)d updates approved.") % {"n": approved})
 
@@ -189,7 +206,7 @@ class CommitmentLinkInline(admin.TabularInline):
 
 
 @admin.register(models.Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(VersionedAdmin):
     list_display = ["title", "kind", "made_on", "due_date", "status", "fulfilled_by"]
     list_filter = ["kind", "status", "made_at_kind"]
     search_fields = ["number", "title", "text", "made_at", "kamerstuk"]
@@ -219,14 +236,14 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(VersionedAdmin):
     list_display = ["indicator", "year", "quarter", "breakdown", "target", "realised", "status"]
     list_filter = ["indicator", "year", "status"]
     list_select_related = ["indicator"]
 
 
 @admin.register(models.ProgressLetter)
-class ProgressLetterAdmin(SimpleHistoryAdmin):
+class ProgressLetterAdmin(VersionedAdmin):
     list_display = ["title", "date", "kind", "kamerstuk", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["title", "kamerstuk", "signed_by"]

@@ -25,7 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import models as domain
 from .formatting import date_nl, number_nl
+from .models import ChangeReason, Measure, ProgressUpdate, end_of_day
 
 # Bookkeeping fields that change on every save and say nothing to a reader.
 SKIPPED_FIELDS = {"updated_at", "created_at", "version"}
@@ -104,8 +106,6 @@ class ChangePage:
 
 def tracked_models():
     """Return the domain models with history, in the order the feed filter lists them."""
-    from . import models as domain
-
     return [
         domain.Measure,
         domain.ProgressUpdate,
@@ -233,22 +233,48 @@ def latest_changes(querysets, *, limit, user, before=None):
     return ChangePage(items=describe(chosen, user=user, records=records), has_more=has_more)
 
 
-def changes_since(measure, version, *, user):
-    """Return the changes to `measure` saved after `version` (oldest first) that `user` may
-    read, for a stale edit."""
-    from .models import Measure
+def changes_since(instance, version, *, user):
+    """Return the changes to `instance` (a Versioned model's row) saved after `version`
+    (oldest first) that `user` may read, for a stale edit."""
+    model = type(instance)
+    records = model.history.filter(id=instance.pk, version__gt=version or 0)
+    records = list(_record_queryset(readable_records(model, records, user)).reverse())
+    return describe([(model, r) for r in records], user=user)
 
-    records = Measure.history.filter(id=measure.pk, version__gt=version).visible_to(user)
-    records = list(_record_queryset(records).reverse())
-    return describe([(Measure, r) for r in records], user=user)
+
+def stale_lines(stale, user):
+    """Return one line per field changed since a refused edit (a StaleEdit) started, as far as
+    `user` may read: who, and from what to what. Read now, when the refusal is shown."""
+    if not stale.expected_version or stale.instance.pk is None:
+        return []
+    lines = []
+    for change in changes_since(stale.instance, stale.expected_version, user=user):
+        for f in change.fields:
+            lines.append(
+                gettext("%(field)s: %(old)s → %(new)s (by %(user)s, %(when)s)")
+                % {
+                    "field": f.label,
+                    "old": f.old_text,
+                    "new": f.new_text,
+                    "user": change.user_name,
+                    "when": change.when_text,
+                }
+            )
+    return lines
+
+
+def reason_in_words(reason):
+    """Return a stored change reason as the reader reads it: the tracker's own reasons (codes,
+    see ChangeReason) translated, a reason a person typed as typed."""
+    if reason in ChangeReason.values:
+        return str(ChangeReason(reason).label)
+    return reason or ""
 
 
 def readable_records(model, queryset, user):
     """Return the history records in `queryset` (of `model`) that `user` may read: the access
     rule of `models.readable_measures`/`readable_updates` for measures and progress updates;
     the other models have no confidential records."""
-    from .models import Measure, ProgressUpdate
-
     if model in (Measure, ProgressUpdate):
         return queryset.visible_to(user)
     return queryset
@@ -305,7 +331,7 @@ def describe(pairs, *, user, records=None):
                 user_name=user_display_name(history_user),
                 organisation_name=organisation.short_name if organisation else "",
                 origin=record.history_origin,
-                reason=record.history_change_reason or "",
+                reason=reason_in_words(record.history_change_reason),
                 measure_id=_measure_id(model, record),
                 fields=[_in_words(change, names) for change in fields],
             )
@@ -501,8 +527,6 @@ def _plain_name(obj):
 
 
 def _note_object_names(model, record, names):
-    from .models import Measure
-
     if model is not Measure and hasattr(record, "measure_id"):
         names.want_id(Measure, record.measure_id)
     if model._meta.model_name == "profile":
@@ -516,8 +540,6 @@ def _note_object_names(model, record, names):
 
 def _object_label(model, record, names):
     """Name the changed object from the record itself and the preloaded names."""
-    from .models import Measure
-
     name = model._meta.model_name
     if name == "measure":
         return f"{record.code} {record.title}".strip()
@@ -557,8 +579,6 @@ def measure_history_querysets(measure, user):
     """Return the history querysets that make up one measure's history: its own versions
     (partners and countries included) and those of its progress updates, those `user` may
     read."""
-    from .models import Measure, ProgressUpdate
-
     return {
         Measure: Measure.history.filter(id=measure.pk).visible_to(user),
         ProgressUpdate: ProgressUpdate.history.filter(measure_id=measure.pk).visible_to(user),
@@ -570,8 +590,6 @@ def feed_querysets(
 ):
     """Return the history querysets of the change feed, filtered, holding only the records
     `user` may read (`readable_records`)."""
-    from .models import Measure, ProgressUpdate, end_of_day
-
     querysets = {}
     for model in tracked_models():
         if kind and model._meta.model_name != kind:

@@ -1,22 +1,95 @@
-"""Forms clean input; the model methods (`set_status`, `log_progress`) make the changes."""
+"""Forms clean input; the model methods (`save_change`, `log_progress`) make the changes."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .changes import stale_lines
 from .formatting import date_nl
-from .locking import VersionedFormMixin
+from .locking import StaleEdit
 from .models import Measure, MeasureStatus, Organisation, ProgressUpdate, not_in_future
 from .permissions import is_coordinator
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class VersionedFormMixin:
+    """A form about one Versioned object (`self.instance`: a ModelForm's, or set by a plain
+    form for a transition): a hidden `version` field with the version the form was opened at,
+    a check in clean() that it is still current, and the one way a refused edit is shown,
+    `refuse_stale`. A ModelForm saves with `save_change`.
+
+        form = MeasureForm(request.POST or None, instance=measure, user=request.user)
+        if form.is_valid() and form.save_change(by=request.user):
+            ...  # saved; otherwise the form carries the refusal and what changed meanwhile
+    """
+
+    # Picked up by Django's form metaclass, so the field is part of base_fields (and the admin
+    # renders it) in every form class that mixes this in.
+    declared_fields = {"version": forms.IntegerField(widget=forms.HiddenInput, min_value=1)}
+    user = None  # who reads the lines of a refusal; None: the system, everything
+
+    def __init__(self, *args, user=None, **kwargs):
+        if user is not None:
+            self.user = user
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        cleaned = super().clean()
+        version = cleaned.get("version")
+        if version is not None and self.instance.pk and version != self.current_version():
+            self.refuse_stale(StaleEdit(self.instance, version))
+        return cleaned
+
+    def current_version(self):
+        return (
+            type(self.instance)
+            ._default_manager.filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+
+    def refuse_stale(self, stale):
+        """Show why the edit was refused, then what changed meanwhile line by line (as far as
+        the form's user may read), and carry the current version, so sending the form again (as
+        it was filled in) applies it to the object as it is now."""
+        self.stale_edit = stale
+        self.add_error(None, stale)
+        for line in stale_lines(stale, self.user):
+            self.add_error(None, line)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = self.current_version()
+
+    def save_change(self, *, by, reason="", **step):
+        """Save the form's object (and its many-to-many fields on the form) through the model's
+        `save_change` with the version check; return it, or None with the refusal as form
+        errors. `step` goes to the model's `prepare_change`."""
+        instance = self.instance
+        m2m = {
+            f.name: self.cleaned_data[f.name]
+            for f in instance._meta.many_to_many
+            if f.name in self.cleaned_data
+        }
+        expected = self.cleaned_data["version"] if instance.pk else None
+        try:
+            instance.save_change(by=by, reason=reason, expected_version=expected, m2m=m2m, **step)
+        except StaleEdit as stale:
+            self.refuse_stale(stale)
+            return None
+        except ValidationError as error:
+            self.add_error(None, error.messages)
+            return None
+        return instance
+
+
 class MeasureForm(VersionedFormMixin, forms.ModelForm):
-    """Create or edit a measure. The view saves it through `Measure.set_status`, so the
+    """Create or edit a measure. `save_change` saves it through `Measure.save_change`, so the
     completion date follows the status, with the version check against lost updates; a
-    contributor cannot hand the measure to another owner.
+    contributor cannot hand the measure to another owner, nor touch the measure it is part of
+    when they may not read that one (the field is left out, so the value is kept).
 
     The status date field starts at today on an existing measure: it dates a status change
     (back-dated if the user says so), or, changed on its own, corrects the date of the current
@@ -66,8 +139,7 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["action_line"].queryset = self.fields["action_line"].queryset.select_related(
             "plan"
         )
@@ -93,6 +165,12 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
             self.fields["owner"].help_text = _("Only a coordinator can change the owner.")
             self.fields["visibility"].disabled = True
             self.fields["visibility"].help_text = _("Only a coordinator can change the visibility.")
+
+    def save_change(self, *, by, reason=""):
+        """Save with the status dated as the form says (see `status_on`)."""
+        return super().save_change(
+            by=by, reason=reason, status_on=self.status_on, status_date_is_estimated=False
+        )
 
     def _status_date_help(self):
         status, since = self.stored_status
@@ -166,12 +244,10 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
         return None
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(VersionedFormMixin, forms.Form):
     """A dated progress update; `Measure.log_progress` records it and moves the status. Like
     the edit form it carries the measure's version, so progress logged on a measure someone
     changed meanwhile is refused (see `refuse_stale`)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     date = forms.DateField(
         label=_("Date"),
@@ -200,18 +276,8 @@ class ProgressForm(forms.Form):
     )
 
     def __init__(self, *args, measure, **kwargs):
+        self.instance = self.measure = measure
         super().__init__(*args, **kwargs)
-        self.measure = measure
-
-    def refuse_stale(self, stale, current_version, user):
-        """Show why the update was refused, line by line (what `user` may read), and carry the
-        current version, so sending the form again (filled in as it was) applies the update to
-        the measure as it is now."""
-        self.add_error(None, stale)
-        for line in stale.describe(user):
-            self.add_error(None, line)
-        self.data = self.data.copy()
-        self.data["version"] = current_version
 
     def clean_date(self):
         """Apply the update's own rule for its date (not in the future, not before the measure

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .forms import VersionedFormMixin
 from .models import CommitmentStatus, IndicatorValue, ProgressLetter
 
 
@@ -14,8 +15,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class CommitmentFulfilForm(forms.Form):
-    """How a commitment was answered; `Commitment.fulfil` does the rest."""
+class CommitmentFulfilForm(VersionedFormMixin, forms.Form):
+    """How a commitment (`instance`) was answered; `Commitment.fulfil` does the rest, refusing
+    an answer to a commitment someone changed since the form was opened."""
 
     letter = forms.ModelChoiceField(
         label=_("Answered in letter"),
@@ -42,6 +44,10 @@ class CommitmentFulfilForm(forms.Form):
         label=_("How it was answered"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, instance, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("letter") and not cleaned.get("on") and "on" not in self.errors:
@@ -49,9 +55,10 @@ class CommitmentFulfilForm(forms.Form):
         return cleaned
 
 
-class IndicatorValueForm(forms.ModelForm):
+class IndicatorValueForm(VersionedFormMixin, forms.ModelForm):
     """One period's target and realised figure. The model's rules apply in full, including one
-    value per period (a constraint that includes the indicator, which the form does not show)."""
+    value per period (a constraint that includes the indicator, which the form does not show).
+    It carries the version it was opened at: an edit over someone else's is refused."""
 
     class Meta:
         model = IndicatorValue

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .asof import InvalidAsOf, as_of_from
 from .changes import tracked_models
+from .forms import VersionedFormMixin
 from .models import Measure, Organisation, ProgressLetter
 
 
@@ -140,14 +141,19 @@ CompareForm.base_fields = {
 }
 
 
-class RevertForm(ErrorsTiedToFields, forms.Form):
+class RevertForm(ErrorsTiedToFields, VersionedFormMixin, forms.Form):
+    """Why a measure (`instance`) goes back to an earlier version; `Measure.revert_to` does it."""
+
     reason = forms.CharField(
         label=_("Why revert to this version?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=100,
         help_text=_("Recorded in the history with the change."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, instance, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()

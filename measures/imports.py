@@ -40,9 +40,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import spreadsheets
+from .changes import stale_lines
 from .locking import StaleEdit
 from .models import (
     ActionLine,
+    ChangeReason,
     Country,
     Measure,
     MeasureStatus,
@@ -736,7 +738,7 @@ def _expected_version(measure, cells, action, overwrite, by):
         )
     if version is None or version == current or overwrite or action == "unchanged":
         return current
-    lines = StaleEdit(measure, version).describe(by)
+    lines = stale_lines(StaleEdit(measure, version), by)
     text = _(
         "%(column)s: this row was exported at version %(v)s, but the measure was changed "
         "since (now version %(current)s); import a fresh export, or choose to overwrite "
@@ -900,22 +902,14 @@ def _differs(update, values):
     ) or (values.get("measure") is not None and update.measure_id != values["measure"])
 
 
-IMPORT_REASON = "import"
+IMPORT_REASON = ChangeReason.IMPORT
 
 
 def _save_measure(measure, *, by, reason, expected_version, m2m):
-    """Write one imported measure, the only place an import saves a measure: a new one is
-    saved, one that exists is saved with the version check (StaleEdit when someone saved it
-    since `expected_version`)."""
-    measure.keep_status_dates_in_step()
-    if measure.pk is None:
-        measure._history_user = by
-        measure._change_reason = reason
-        measure.save()
-        for name, objs in m2m.items():
-            getattr(measure, name).set(objs)
-    else:
-        measure.save_checked(expected_version, by=by, reason=reason, m2m=m2m)
+    """Write one imported measure, the only place an import saves a measure: through the one
+    write path (`save_change`), with the version check for one that exists (StaleEdit when
+    someone saved it since `expected_version`)."""
+    measure.save_change(by=by, reason=reason, expected_version=expected_version, m2m=m2m)
 
 
 def _write(planned_measures, planned_updates, by):
@@ -933,7 +927,7 @@ def _write(planned_measures, planned_updates, by):
                     m2m=plan.m2m,
                 )
             except StaleEdit as stale:
-                lines = [str(stale.message)] + stale.describe(by)
+                lines = [str(stale.message), *stale_lines(stale, by)]
                 raise ImportRefused(
                     [RowError(spreadsheets.MEASURES_SHEET, plan.row, lines)]
                 ) from stale

@@ -1,129 +1,107 @@
 """
-No lost updates: optimistic locking for measures.
+No lost updates: one write path with optimistic locking for everything staff edit.
 
-Every save of a measure raises its `version` by one. A form built with `VersionedFormMixin` carries
-the version it was opened at in a hidden field; `Measure.save_checked(expected_version, …)` saves
-only when that is still the version in the database, and otherwise raises `StaleEdit`, which lists
-what was changed meanwhile (read from the history, in words) so the user can redo the edit.
+A `Versioned` model (measures, progress updates, commitments, indicator values, letters) raises
+its `version` by one on every save. Every change goes through `save_change(by=…, reason=…,
+expected_version=…, m2m=…)`: in one transaction it claims the version the change started from (a
+conditional UPDATE … WHERE version = …; zero rows means someone saved first, and StaleEdit is
+raised with nothing written), runs the model's own step (`prepare_change`) and full validation,
+saves with the history user and reason, and sets the many-to-many values.
 
-    class MeasureForm(VersionedFormMixin, forms.ModelForm):
-        ...
+A transition (`approve`, `fulfil`, `mark_sent`, `set_status`) claims the version it read, so of N
+parallel requests exactly one applies it; the others are refused with what changed. Forms carry
+the version in a hidden field (`forms.VersionedFormMixin`), which also shows a refusal with what
+changed meanwhile (read from the history by `changes.stale_lines`).
 
-    form = MeasureForm(request.POST or None, instance=measure)
-    if form.is_valid():
-        form.save_checked(by=request.user, reason="…")   # adds a form error when stale
+This module imports nothing of the project, so `models` imports it at the top.
 """
 
-from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
 class StaleEdit(ValidationError):
-    """Someone saved the measure after the version this edit started from."""
+    """Someone saved the object after the version this change started from. It keeps only the
+    object and that version; what changed meanwhile is read when shown (`changes.stale_lines`)."""
 
-    def __init__(self, measure, expected_version):
-        self.measure = measure
+    def __init__(self, instance, expected_version):
+        self.instance = instance
         self.expected_version = expected_version
-        super().__init__(
-            _(
-                "Someone else saved this measure while you were editing it. Your changes have "
-                "not been saved. Check what changed meanwhile and make your edit again."
-            ),
-            code="stale",
-        )
-
-    def changes(self, user):
-        """Return the changes saved since the expected version that `user` may read (the
-        versions and names of measures they may not read are left out)."""
-        from .changes import changes_since
-
-        if not self.expected_version:
-            return []
-        return changes_since(self.measure, self.expected_version, user=user)
-
-    def describe(self, user):
-        """Return one line per field changed meanwhile that `user` may read: who, and from what
-        to what."""
-        lines = []
-        for change in self.changes(user):
-            for field in change.fields:
-                lines.append(
-                    gettext("%(field)s: %(old)s → %(new)s (by %(user)s, %(when)s)")
-                    % {
-                        "field": field.label,
-                        "old": field.old_text,
-                        "new": field.new_text,
-                        "user": change.user_name,
-                        "when": change.when_text,
-                    }
-                )
-        return lines
+        super().__init__(instance.stale_message, code="stale")
 
 
-class VersionedFormMixin:
-    """A ModelForm mixin for Measure: a hidden `version` field, and `save_checked()` that refuses
-    an edit based on an older version with a form error listing what changed meanwhile, as far
-    as the form's `user` (set by the form or the view) may read it."""
+class Versioned(models.Model):
+    """An abstract model with a `version` column and the one write path, `save_change`."""
 
-    version_field_name = "version"
-    # Picked up by Django's form metaclass, so the field is part of base_fields (and the admin
-    # renders it) in every form class that mixes this in.
-    declared_fields = {"version": forms.IntegerField(widget=forms.HiddenInput, min_value=1)}
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_(
+            "Goes up by one with every save; an edit based on an older version is refused."
+        ),
+    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault(self.version_field_name, self.instance.version)
+    stale_message = _(
+        "Someone else saved this while you were editing it. Your changes have not been saved. "
+        "Check what changed meanwhile and make your edit again."
+    )
 
-    def clean(self):
-        cleaned = super().clean()
-        version = cleaned.get(self.version_field_name)
-        if version is not None and self.instance.pk and version != self._current_version():
-            self._add_stale_error(StaleEdit(self.instance, version))
-        return cleaned
+    class Meta:
+        abstract = True
 
-    def _current_version(self):
-        return (
-            type(self.instance)
-            .objects.filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
+    def save(self, *args, **kwargs):
+        # Every save of an existing row counts as a new version, so an edit opened before it is
+        # refused instead of silently undoing it.
+        if not self._state.adding and not kwargs.get("force_insert"):
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
 
-    def _add_stale_error(self, stale):
-        self.stale_edit = stale
-        self.add_error(None, stale)
-        for line in stale.describe(self.user):
-            self.add_error(None, line)
+    def save_change(
+        self, *, by, reason="", expected_version=None, m2m=None, history_date=None, **step
+    ):
+        """Validate and save this object (new or existing) as a change by `by` with `reason`.
 
-    def save_checked(self, *, by, reason=""):
-        """Save the form's measure with the version check; return it, or None (with form errors)
-        when someone saved in between."""
-        from .models import Measure
+        With `expected_version` (an existing object) nothing is written when someone saved it
+        since that version: StaleEdit is raised. `m2m` maps many-to-many field names to their
+        new values. `history_date` dates the history record (replaying past events); default
+        now. `step` goes to `prepare_change`, the model's own step before validation (a
+        measure keeps its status dates in step there). Raise ValidationError on bad input:
+        nothing is written then either."""
+        with transaction.atomic():
+            if expected_version is not None and self.pk is not None:
+                self._claim_version(expected_version)
+            self.prepare_change(**step)
+            self.full_clean()
+            self._history_user = by
+            self._change_reason = reason or ""
+            if history_date is not None:
+                self._history_date = history_date
+            try:
+                self.save()
+            finally:
+                self.__dict__.pop("_history_date", None)
+            for name, values in (m2m or {}).items():
+                getattr(self, name).set(values)
+        return self
 
-        instance = self.instance
-        m2m = {
-            name: self.cleaned_data[name]
-            for name in ("partners", "countries")
-            if name in self.cleaned_data
-        }
+    def prepare_change(self):
+        """Set the fields that follow from others before a change is validated and saved."""
+
+    def _claim_version(self, expected_version):
+        """Inside a transaction: claim the row at `expected_version` (raise StaleEdit when someone
+        saved it since) and continue from that version. On PostgreSQL the conditional UPDATE locks
+        the row, so a concurrent writer waits and then finds the version gone; on SQLite the
+        IMMEDIATE transaction queues writers."""
         try:
-            if instance.pk is None:
-                instance._history_user = by
-                instance._change_reason = reason
-                instance.save()
-                for name, values in m2m.items():
-                    getattr(instance, name).set(values)
-            else:
-                Measure.save_checked(
-                    instance,
-                    self.cleaned_data[self.version_field_name],
-                    by=by,
-                    reason=reason,
-                    m2m=m2m,
-                )
-        except StaleEdit as stale:
-            self._add_stale_error(stale)
-            return None
-        return instance
+            expected_version = int(expected_version)
+        except (TypeError, ValueError):
+            raise StaleEdit(self, None) from None
+        claimed = (
+            type(self)
+            ._default_manager.filter(pk=self.pk, version=expected_version)
+            .update(version=expected_version)
+        )
+        if not claimed:
+            raise StaleEdit(self, expected_version)
+        self.version = expected_version

@@ -20,7 +20,8 @@ from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
 from .history import current_user
-from .permissions import can_see_confidential, user_organisation
+from .locking import Versioned
+from .permissions import can_see_confidential, is_coordinator, user_organisation
 
 
 class HistoryOrigin(models.Model):
@@ -171,6 +172,22 @@ class ValueStatus(models.TextChoices):
     FINAL = "final", _("Final")
 
 
+class ChangeReason(models.TextChoices):
+    """The reasons the tracker itself records with a change, stored as these short codes and shown
+    translated (`changes.reason_in_words`); a reason a person types (a revert) is kept as typed."""
+
+    APPROVED = "approved", _("approved for the letter")
+    SENT = "sent", _("marked as sent")
+    ANSWERED = "answered", _("answer recorded")
+    BULK = "bulk", _("bulk change")
+    IMPORT = "import", _("imported from a spreadsheet")
+    PROGRESS = "progress", _("progress logged")
+    SEED_CREATED = "seed-created", _("loaded from a letter: created")
+    SEED_UPDATED = "seed-updated", _("loaded from a letter: updated")
+    SEED_STATUS = "seed-status", _("loaded from a letter: status updated")
+    SEED_LINKS = "seed-links", _("loaded from a letter: links changed")
+
+
 # --- Reference data ----------------------------------------------------------------------------
 
 
@@ -281,7 +298,7 @@ class ProgressLetterQuerySet(models.QuerySet):
         return letters.order_by("-date", "-pk").first()
 
 
-class ProgressLetter(models.Model):
+class ProgressLetter(Versioned):
     """A letter to parliament; once sent it fixes what was reported as of its date."""
 
     date = models.DateField(_("date"))
@@ -364,29 +381,24 @@ class ProgressLetter(models.Model):
         the tracker knew then); None for a draft, which reads now."""
         return self.sent_at if self.is_sent else None
 
-    def mark_sent(self, *, by, at=None, history_date=None):
+    def mark_sent(self, *, by, at=None, history_date=None, expected_version=None):
         """Fix the letter: from now on it reports the programme as it stood on its date.
 
-        `history_date` dates the history record (replaying past letters); default now.
+        Claims the version read (or `expected_version`), so of two people sending it at once
+        one is refused (StaleEdit). `history_date` dates the history record (replaying past
+        letters); default now.
         """
         if self.is_sent:
             raise ValidationError(_("This letter has already been marked as sent."))
         self.status = LetterStatus.SENT
         self.sent_at = at or timezone.now()
         self.sent_by = by
-        self._history_user = by
-        self._change_reason = "marked as sent"
-        _date_history(self, history_date)
-        self.save()
-
-
-def _date_history(instance, history_date):
-    """Date the next history record of `instance` at `history_date` (when given), so that a
-    replay of past events lands at the moment they happened."""
-    if history_date is not None:
-        instance._history_date = history_date
-    elif hasattr(instance, "_history_date"):
-        del instance._history_date
+        self.save_change(
+            by=by,
+            reason=ChangeReason.SENT,
+            expected_version=expected_version or self.version,
+            history_date=history_date,
+        )
 
 
 def end_of_day(day):
@@ -626,7 +638,7 @@ class MeasureRules:
         return parent if can_read_measure(user, parent) else None
 
 
-class Measure(MeasureRules, models.Model):
+class Measure(MeasureRules, Versioned):
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="measures"
     )
@@ -725,13 +737,6 @@ class Measure(MeasureRules, models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    version = models.PositiveIntegerField(
-        _("version"),
-        default=1,
-        help_text=_(
-            "Goes up by one with every save; an edit based on an older version is refused."
-        ),
-    )
 
     objects = MeasureQuerySet.as_manager()
     history = history(
@@ -778,14 +783,15 @@ class Measure(MeasureRules, models.Model):
             models.Index(fields=["updated_at"], name="measure_updated_idx"),
         ]
 
+    stale_message = _(
+        "Someone else saved this measure while you were editing it. Your changes have "
+        "not been saved. Check what changed meanwhile and make your edit again."
+    )
+
     def __str__(self):
         return f"{self.code} {self.title}" if self.code else self.title
 
     def save(self, *args, **kwargs):
-        # Every save of an existing measure counts as a new version, so an edit form opened before
-        # it (see save_checked) is refused instead of silently undoing it.
-        if not self._state.adding and not kwargs.get("force_insert"):
-            self.version = (self.version or 0) + 1
         self.fill_valid_dates()
         super().save(*args, **kwargs)
         self._stored_status = (self.status, self.status_since)
@@ -837,6 +843,16 @@ class Measure(MeasureRules, models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def prepare_change(self, *, status_on=None, status_date_is_estimated=None):
+        """Keep the status dates in step before a change is saved (see
+        keep_status_dates_in_step); `status_on` dates the status. When the status date moves,
+        `status_date_is_estimated` (unless None) says whether it is an estimate."""
+        since = self.status_since
+        self.keep_status_dates_in_step(on=status_on)
+        moved = status_on is not None or self.status_since != since
+        if moved and status_date_is_estimated is not None:
+            self.status_since_is_estimated = status_date_is_estimated
+
     def set_status(
         self,
         status,
@@ -847,38 +863,36 @@ class Measure(MeasureRules, models.Model):
         reason="",
         history_date=None,
         expected_version=None,
-        m2m=None,
     ):
         """Move the measure to `status` as of `on` (the day it took effect; default: today when
         the status changes), keeping the completion date in step, and save. `date_is_estimated`
         says whether the status date given (or set here) is an estimate.
 
-        `history_date` dates the history record (replaying past letters); default now. With
-        `expected_version` (an edit form) the save goes through `save_checked`, with the
-        many-to-many values in `m2m`, and raises StaleEdit if someone saved in between.
+        Claims the version read (or `expected_version`): StaleEdit if someone saved in between.
+        `history_date` dates the history record (replaying past letters); default now.
         """
         if status not in MeasureStatus.values:
             raise ValidationError({"status": _("Unknown status: %(s)s") % {"s": status}})
-        since = self.status_since
         self.status = status
-        self.keep_status_dates_in_step(on=on)
-        if on is not None or self.status_since != since:
-            self.status_since_is_estimated = date_is_estimated
-        self._history_user = by
-        self._change_reason = reason or ""
-        _date_history(self, history_date)
-        self.full_clean()
-        if expected_version is not None and self.pk:
-            self.save_checked(expected_version, by=by, reason=reason, m2m=m2m)
-        else:
-            self.save()
+        self.save_change(
+            by=by,
+            reason=reason,
+            expected_version=expected_version or self.version,
+            history_date=history_date,
+            status_on=on,
+            status_date_is_estimated=date_is_estimated,
+        )
+
+    def change_owner(self, owner, *, by, reason=ChangeReason.BULK, expected_version=None):
+        """Hand the measure to `owner` (claiming the version read, or `expected_version`)."""
+        self.owner = owner
+        self.save_change(by=by, reason=reason, expected_version=expected_version or self.version)
 
     def keep_status_dates_in_step(self, *, on=None):
         """Date the status: `on` when given; else, when the status differs from the stored one
         and its date was not changed with it, today. Give a completed measure its completion date
-        (the status's day when `on` is given or it has none) and take it from any other. Every
-        path that sets the status directly (set_status, the admin, imports) calls this before
-        saving."""
+        (the status's day when `on` is given or it has none) and take it from any other.
+        `save_change` calls this on every write, so no path can skip it."""
         stored_status, stored_since = getattr(self, "_stored_status", (None, None))
         if on is not None:
             self.status_since = on
@@ -891,41 +905,6 @@ class Measure(MeasureRules, models.Model):
                 self.completed_date = self.status_since or timezone.localdate()
         else:
             self.completed_date = None
-
-    def save_checked(self, expected_version, *, by, reason="", m2m=None):
-        """Save the measure (and the many-to-many values in `m2m`, a dict of field name to objects)
-        unless someone saved it since `expected_version` was read: then raise StaleEdit, which
-        lists what they changed, and write nothing.
-
-        The conditional UPDATE claims the version inside the transaction: on PostgreSQL it locks
-        the row, so a concurrent writer waits and then finds the version gone; on SQLite the
-        IMMEDIATE transaction queues writers. The normal save() that follows writes the history.
-        """
-        with transaction.atomic():
-            self._claim_version(expected_version)
-            self._history_user = by
-            self._change_reason = reason or ""
-            self.save()
-            for name, values in (m2m or {}).items():
-                getattr(self, name).set(values)
-
-    def _claim_version(self, expected_version):
-        """Inside a transaction: claim the row at `expected_version` (raise StaleEdit when someone
-        saved it since) and continue from that version. On PostgreSQL the conditional UPDATE locks
-        the row, so a concurrent writer waits and then finds the version gone; on SQLite the
-        IMMEDIATE transaction queues writers."""
-        from .locking import StaleEdit
-
-        try:
-            expected_version = int(expected_version)
-        except (TypeError, ValueError):
-            raise StaleEdit(self, None) from None
-        claimed = Measure.objects.filter(pk=self.pk, version=expected_version).update(
-            version=expected_version
-        )
-        if not claimed:
-            raise StaleEdit(self, expected_version)
-        self.version = expected_version
 
     def revert_to(self, record, *, by, reason, expected_version=None):
         """Restore the fields, partners and countries of historical `record` (an earlier version of
@@ -940,15 +919,14 @@ class Measure(MeasureRules, models.Model):
         for field in self._meta.concrete_fields:
             if field.name not in keep:
                 setattr(self, field.attname, getattr(record, field.attname))
-        self.full_clean(exclude=["version"])
         m2m = {
             "partners": list(record.partners.values_list("organisation_id", flat=True)),
             "countries": list(record.countries.values_list("country_id", flat=True)),
         }
-        self.save_checked(
-            self.version if expected_version is None else expected_version,
+        self.save_change(
             by=by,
             reason=reason.strip(),
+            expected_version=expected_version or self.version,
             m2m=m2m,
         )
 
@@ -974,7 +952,7 @@ class Measure(MeasureRules, models.Model):
 
         With `expected_version` (the log-progress form) nothing is written when someone saved the
         measure since that version was read: StaleEdit is raised, listing what they changed. The
-        version is claimed as in `save_checked`, and the update and the status move are one
+        version is claimed as in `save_change`, and the update and the status move are one
         transaction.
 
         An update by a coordinator is approved for the letter at once unless `approved` says
@@ -983,8 +961,6 @@ class Measure(MeasureRules, models.Model):
         history records and the approval; default now. `date_is_estimated` marks `date` (and
         the status date it gives) as an estimate.
         """
-        from .permissions import is_coordinator, user_organisation
-
         date = date or timezone.localdate()
         if approved is None:
             approved = is_coordinator(by)
@@ -1038,10 +1014,7 @@ class Measure(MeasureRules, models.Model):
             approved_by=by if approved else None,
             approved_at=(history_date or timezone.now()) if approved else None,
         )
-        update._history_user = by
-        _date_history(update, history_date)
-        update.full_clean()
-        update.save()
+        update.save_change(by=by, history_date=history_date)
         # An update dated before the current status took effect (a report entered out of order)
         # keeps its status as its own statement and leaves the current status as it is.
         if status is not None and status != self.status and date >= self.status_since:
@@ -1050,7 +1023,7 @@ class Measure(MeasureRules, models.Model):
                 by=by,
                 on=date,
                 date_is_estimated=date_is_estimated,
-                reason=_("progress logged on %(d)s") % {"d": date},
+                reason=ChangeReason.PROGRESS,
                 history_date=history_date,
             )
         return update
@@ -1164,7 +1137,7 @@ def can_read_measure(user, measure):
     return organisation is not None and measure.owner_id == organisation.pk
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(Versioned):
     measure = models.ForeignKey(
         Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="updates"
     )
@@ -1259,16 +1232,18 @@ class ProgressUpdate(models.Model):
     def is_approved(self):
         return self.state == UpdateState.APPROVED
 
-    def approve(self, *, by):
-        """Approve the update for the next letter."""
+    def approve(self, *, by, expected_version=None):
+        """Approve the update for the next letter, claiming the version read (or
+        `expected_version`): of N coordinators approving at once, one approves it and the others
+        are refused (StaleEdit)."""
         if self.is_approved:
             raise ValidationError(_("This update has already been approved."))
         self.state = UpdateState.APPROVED
         self.approved_by = by
         self.approved_at = timezone.now()
-        self._history_user = by
-        self._change_reason = "approved for the letter"
-        self.save()
+        self.save_change(
+            by=by, reason=ChangeReason.APPROVED, expected_version=expected_version or self.version
+        )
 
 
 # --- Commitments -------------------------------------------------------------------------------
@@ -1315,7 +1290,7 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
 
-class Commitment(models.Model):
+class Commitment(Versioned):
     kind = models.CharField(
         _("kind"), max_length=20, choices=CommitmentKind.choices, default=CommitmentKind.COMMITMENT
     )
@@ -1443,10 +1418,13 @@ class Commitment(models.Model):
         status=CommitmentStatus.FULFILLED,
         note="",
         history_date=None,
+        expected_version=None,
     ):
         """Record how the commitment was answered: by `letter` (its date by default) or on `on`.
 
-        `history_date` dates the history record (replaying past letters); default now.
+        Claims the version read (or `expected_version`, the form's): of N answers sent at once
+        one is recorded and the others are refused (StaleEdit). `history_date` dates the history
+        record (replaying past letters); default now.
         """
         if status == CommitmentStatus.OPEN:
             raise ValidationError(_("Choose how the commitment was answered."))
@@ -1456,11 +1434,12 @@ class Commitment(models.Model):
         self.fulfilled_by = letter
         self.fulfilled_on = on or (letter.date if letter else timezone.localdate())
         self.fulfilment_note = note
-        self._history_user = by
-        self._change_reason = f"answered: {status}"
-        _date_history(self, history_date)
-        self.full_clean()
-        self.save()
+        self.save_change(
+            by=by,
+            reason=ChangeReason.ANSWERED,
+            expected_version=expected_version or self.version,
+            history_date=history_date,
+        )
 
 
 class CommitmentLink(models.Model):
@@ -1566,7 +1545,7 @@ class IndicatorValueQuerySet(models.QuerySet):
         return values
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(Versioned):
     """The target and realised figure of one indicator for one year or quarter."""
 
     indicator = models.ForeignKey(

@@ -30,8 +30,10 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .locking import Versioned
 from .models import (
     ActionLine,
+    ChangeReason,
     Commitment,
     CommitmentLink,
     Country,
@@ -142,14 +144,17 @@ class Replay:
         return obj.history.filter(history_date__gte=self.moment).exists()
 
     def save(self, obj, reason):
-        obj._history_date = self.tick()
-        obj._history_user = self.by
-        obj._change_reason = reason[:100]
-        # Field checks and clean() here; unique and check constraints are left to the database,
-        # which enforces them too (validating them costs a query each).
-        obj.full_clean(validate_unique=False, validate_constraints=False)
-        obj.save()
-        del obj._history_date
+        """Save `obj` as this letter's next write: a tracked model through its `save_change`
+        (the one write path, which validates it in full), any other after its field checks."""
+        if isinstance(obj, Versioned):
+            obj.save_change(by=self.by, reason=reason[:100], history_date=self.tick())
+        else:
+            obj._history_date = self.tick()
+            obj._history_user = self.by
+            obj._change_reason = reason[:100]
+            obj.full_clean(validate_unique=False, validate_constraints=False)
+            obj.save()
+            del obj._history_date
         self.written[type(obj).__name__] += 1
 
     def upsert(self, model, lookup, fields, *, create_only=None):
@@ -161,7 +166,7 @@ class Replay:
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **fields, **(create_only or {}))
-            self.save(obj, self.reason("aangemaakt"))
+            self.save(obj, ChangeReason.SEED_CREATED)
             return obj
         if self.is_current(obj):
             return obj
@@ -169,7 +174,7 @@ class Replay:
         if changed:
             for name, value in changed.items():
                 setattr(obj, name, value)
-            self.save(obj, self.reason("bijgewerkt"))
+            self.save(obj, ChangeReason.SEED_UPDATED)
         return obj
 
     def set_m2m(self, obj, field, targets):
@@ -181,13 +186,10 @@ class Replay:
             if rows:
                 obj._history_date = self.tick()
                 obj._history_user = self.by
-                obj._change_reason = self.reason(f"{field} gewijzigd")
+                obj._change_reason = ChangeReason.SEED_LINKS
                 getattr(manager, method)(*rows)
                 del obj._history_date
                 self.written[f"{type(obj).__name__}.{field}"] += 1
-
-    def reason(self, what):
-        return f"seed: {what} (brief {self.letter.date:%d-%m-%Y})"
 
     # --- one letter -----------------------------------------------------------------------------
 
@@ -247,16 +249,13 @@ class Replay:
         letter = ProgressLetter.objects.filter(date=date, kind=entry["kind"]).first()
         if letter is None:
             letter = ProgressLetter(date=date, kind=entry["kind"], **fields)
-            estimated = (
-                " (datum geschat, zie date_note in de fixture)" if "date_note" in entry else ""
-            )
-            self.save(letter, f"seed: brief aangemaakt{estimated}")
+            self.save(letter, ChangeReason.SEED_CREATED)
         elif not self.is_current(letter):
             changed = {k: v for k, v in fields.items() if getattr(letter, k) != v}
             if changed:
                 for name, value in changed.items():
                     setattr(letter, name, value)
-                self.save(letter, "seed: brief bijgewerkt")
+                self.save(letter, ChangeReason.SEED_UPDATED)
         if send:  # a letter the one being replayed refers to: sent on its own date
             self.send(letter, at=letter_moment(date))
         return letter
@@ -346,13 +345,13 @@ class Replay:
             fields["status_since_is_estimated"] = fields["joined_on_is_estimated"]
             before = {**fields, **_plain(entry.get("as_previously_reported", {}), fields)}
             measure = Measure(plan=plan, title=entry["title"], source_letter=self.letter, **before)
-            self.save(measure, self.reason("aangemaakt"))
+            self.save(measure, ChangeReason.SEED_CREATED)
             self.measures[entry["key"]] = measure
             self.measure_m2m(measure, entry)
             if before != fields:
                 for name, value in fields.items():
                     setattr(measure, name, value)
-                self.save(measure, entry.get("change_reason", self.reason("bijgewerkt")))
+                self.save(measure, entry.get("change_reason", ChangeReason.SEED_UPDATED))
             return
         self.measures[entry["key"]] = measure
         if self.is_current(measure):
@@ -386,7 +385,7 @@ class Replay:
                 by=self.by,
                 on=_value("status_since", entry["status_since"]),
                 date_is_estimated=entry.get("status_since_is_estimated", False),
-                reason=self.reason("status bijgewerkt"),
+                reason=ChangeReason.SEED_STATUS,
                 history_date=self.tick(),
             )
         measure.log_progress(

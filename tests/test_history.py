@@ -106,7 +106,7 @@ def test_approving_an_update_records_the_approver(measure, bob, alice):
     update.refresh_from_db()
     assert update.approved_by == alice
     assert latest(update).history_user == alice
-    assert latest(update).history_change_reason == "approved for the letter"
+    assert latest(update).history_change_reason == "approved"
 
 
 def test_approving_twice_is_refused(measure, alice):

@@ -123,7 +123,7 @@ def test_csv_measures_and_updates_round_trip(tmp_path, measure, alice):
 
 def test_a_stale_row_is_refused_unless_overwrite_is_given(exported, measure, alice):
     measure.title = "Door een ander gewijzigd"
-    measure.save_checked(measure.version, by=alice)
+    measure.save_change(by=alice, expected_version=measure.version)
     edit(exported, "H2", "Nieuwe omschrijving")
     with pytest.raises(CommandError):
         import_(str(exported), "--user", "alice")

@@ -442,7 +442,7 @@ def test_an_imported_status_keeps_the_completion_date_in_step(measures, alice):
 def test_a_row_exported_before_its_measure_was_saved_is_refused_with_what_changed(measures, alice):
     old = csv_with({(0, "description"): "Mijn omschrijving"})
     measures[0].title = "Door een ander gewijzigd"
-    measures[0].save_checked(measures[0].version, by=alice)
+    measures[0].save_change(by=alice, expected_version=measures[0].version)
     [error] = refusal(old, alice)
     assert error.startswith("Maatregelen, row 2: versie: this row was exported at version")
     assert "Handboek kindersekstoerisme → Door een ander gewijzigd" in error
@@ -451,7 +451,7 @@ def test_a_row_exported_before_its_measure_was_saved_is_refused_with_what_change
 def test_with_overwrite_a_stale_row_replaces_the_changes_made_since(measures, alice):
     old = csv_with({(0, "description"): "Mijn omschrijving"})
     measures[0].title = "Door een ander gewijzigd"
-    measures[0].save_checked(measures[0].version, by=alice)
+    measures[0].save_change(by=alice, expected_version=measures[0].version)
     run(old, user=alice, overwrite=True)
     measures[0].refresh_from_db()
     assert (measures[0].title, measures[0].description) == (

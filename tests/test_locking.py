@@ -1,4 +1,4 @@
-"""No lost updates: Measure.save_checked, the form mixin, the admin, and concurrent writers."""
+"""No lost updates: Measure.save_change, the form mixin, the admin, and concurrent writers."""
 
 import threading
 
@@ -6,8 +6,10 @@ import pytest
 from django import forms
 from django.db import connections
 
+from measures.changes import changes_since, stale_lines
+from measures.forms import VersionedFormMixin
 from measures.history import acting_as
-from measures.locking import StaleEdit, VersionedFormMixin
+from measures.locking import StaleEdit
 from measures.models import Measure, MeasureStatus
 
 
@@ -32,27 +34,27 @@ def test_a_stale_edit_is_refused_and_the_first_is_kept(measure, alice, bob):
     first = Measure.objects.get(pk=measure.pk)
     second = Measure.objects.get(pk=measure.pk)
     first.title = "Handboek (herzien)"
-    first.save_checked(1, by=alice, reason="titel")
+    first.save_change(by=alice, reason="titel", expected_version=1)
     second.status = MeasureStatus.STOPPED
     with pytest.raises(StaleEdit) as refused:
-        second.save_checked(1, by=bob)
+        second.save_change(by=bob, expected_version=1)
     measure.refresh_from_db()
     assert measure.title == "Handboek (herzien)"
     assert measure.status == MeasureStatus.IN_PROGRESS
     assert measure.version == 2
-    (change,) = refused.value.changes(bob)
+    (change,) = changes_since(refused.value.instance, 1, user=bob)
     assert change.user_name == "Alice"
     assert [(f.label, f.old_text, f.new_text) for f in change.fields] == [
         ("titel", "Handboek kindersekstoerisme", "Handboek (herzien)")
     ]
-    assert refused.value.describe(bob)[0].startswith("titel: Handboek kindersekstoerisme → ")
+    assert stale_lines(refused.value, bob)[0].startswith("titel: Handboek kindersekstoerisme → ")
 
 
 @pytest.mark.django_db
 def test_a_checked_save_writes_history_with_user_and_reason(measure, bob):
     measure.status = MeasureStatus.DELAYED
     with acting_as(bob, "command import_updates"):
-        measure.save_checked(1, by=bob, reason="vertraagd")
+        measure.save_change(by=bob, reason="vertraagd", expected_version=1)
     record = measure.history.first()
     assert (
         record.history_user,
@@ -85,7 +87,7 @@ def test_the_form_saves_a_current_version_with_partners(measure, bob, prosecutio
         instance=measure,
     )
     assert form.is_valid(), form.errors
-    assert form.save_checked(by=bob, reason="via formulier") == measure
+    assert form.save_change(by=bob, reason="via formulier") == measure
     measure.refresh_from_db()
     assert (measure.title, measure.status, list(measure.partners.all())) == (
         "Nieuw",
@@ -102,7 +104,7 @@ def test_the_form_catches_a_save_that_slipped_in_after_validation(measure, alice
     form = MeasureTitleForm({"title": "Nieuw", "status": "delayed", "version": 1}, instance=measure)
     assert form.is_valid()
     Measure.objects.get(pk=measure.pk).set_status(MeasureStatus.STOPPED, by=alice)
-    assert form.save_checked(by=bob) is None
+    assert form.save_change(by=bob) is None
     assert "Iemand anders heeft deze maatregel opgeslagen" in " ".join(form.non_field_errors())
     assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.STOPPED
 
@@ -110,7 +112,7 @@ def test_the_form_catches_a_save_that_slipped_in_after_validation(measure, alice
 @pytest.mark.django_db
 def test_a_missing_or_bad_version_is_refused(measure, bob):
     with pytest.raises(StaleEdit):
-        measure.save_checked("abc", by=bob)
+        measure.save_change(by=bob, expected_version="abc")
     form = MeasureTitleForm({"title": "Nieuw", "status": "delayed"}, instance=measure)
     assert not form.is_valid()
     assert "version" in form.errors
@@ -131,7 +133,9 @@ def writers_finish(measure_pk, users, attempts_per_user=5):
                 current = Measure.objects.get(pk=measure_pk)
                 current.title = f"{user.username} {attempt}"
                 try:
-                    current.save_checked(current.version, by=user, reason=current.title)
+                    current.save_change(
+                        by=user, reason=current.title, expected_version=current.version
+                    )
                 except StaleEdit:
                     refused.append(user.pk)
                     continue

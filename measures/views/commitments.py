@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import spreadsheets
+from ..changes import reason_in_words
 from ..filters_commitments import CommitmentFilter
 from ..forms_commitments import CommitmentFulfilForm
+from ..locking import StaleEdit
 from ..models import Commitment, CommitmentStatus
 from ..permissions import is_coordinator
 from .history import query_and
@@ -92,10 +94,13 @@ def commitment_fulfil(request, pk):
     if not is_coordinator(request.user):
         raise PermissionDenied(_("Only coordinators record how a commitment was answered."))
     commitment = get_object_or_404(Commitment, pk=pk)
-    form = CommitmentFulfilForm(request.POST)
+    form = CommitmentFulfilForm(request.POST, instance=commitment, user=request.user)
     if form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            commitment.fulfil(by=request.user, **form.cleaned_data)
+            commitment.fulfil(by=request.user, expected_version=data.pop("version"), **data)
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 messages.error(request, " ".join(error.messages))
@@ -110,12 +115,23 @@ def commitment_fulfil(request, pk):
     return render(request, "measures/commitment_fulfil.html", context)
 
 
+def _with_reasons(records):
+    """Return the history records with `reason_text`, the change reason as the reader reads it."""
+    records = list(records)
+    for record in records:
+        record.reason_text = reason_in_words(record.history_change_reason)
+    return records
+
+
 def _detail_context(request, commitment, form=None):
     may_fulfil = is_coordinator(request.user) and commitment.status == CommitmentStatus.OPEN
     return {
         "commitment": commitment,
         "today": timezone.localdate(),
-        "form": form or (CommitmentFulfilForm() if may_fulfil else None),
+        "form": form
+        or (CommitmentFulfilForm(instance=commitment, user=request.user) if may_fulfil else None),
         "may_fulfil": may_fulfil,
-        "history": commitment.history.select_related("history_user").order_by("-history_date"),
+        "history": _with_reasons(
+            commitment.history.select_related("history_user").order_by("-history_date")
+        ),
     }

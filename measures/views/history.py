@@ -160,7 +160,7 @@ def revert(request, pk, history_id):
         raise PermissionDenied(_("Only coordinators may revert a measure to an earlier version."))
     measure = _visible_measure(request, pk)
     record = get_object_or_404(measure.history.exclude(history_type="-"), history_id=history_id)
-    form = RevertForm(request.POST or None, initial={"version": measure.version})
+    form = RevertForm(request.POST or None, instance=measure, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             measure.revert_to(
@@ -170,9 +170,7 @@ def revert(request, pk, history_id):
                 expected_version=form.cleaned_data["version"],
             )
         except StaleEdit as stale:
-            form.add_error(None, stale)
-            for line in stale.describe(request.user):
-                form.add_error(None, line)
+            form.refuse_stale(stale)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

@@ -51,9 +51,10 @@ def _value_form(request, indicator, value):
     """Show the form on GET; save on POST (the form runs the model's full validation)."""
     if not is_coordinator(request.user):
         raise PermissionDenied(_("Only coordinators enter or change the figures of an indicator."))
-    form = IndicatorValueForm(request.POST or None, instance=value, indicator=indicator)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    form = IndicatorValueForm(
+        request.POST or None, instance=value, indicator=indicator, user=request.user
+    )
+    if request.method == "POST" and form.is_valid() and form.save_change(by=request.user):
         messages.success(
             request, _("The figures for %(p)s have been saved.") % {"p": value.period_label}
         )

@@ -6,7 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..changes import stale_lines
 from ..collector import collector_paused
+from ..locking import StaleEdit
 from ..models import ProgressLetter
 from ..permissions import is_coordinator
 from ..renderers import correction_sentences
@@ -71,7 +73,9 @@ def letter_send(request, pk):
     _require_coordinator(request)
     letter = get_object_or_404(ProgressLetter, pk=pk)
     try:
-        letter.mark_sent(by=request.user)
+        letter.mark_sent(by=request.user, expected_version=request.POST.get("version"))
+    except StaleEdit as stale:
+        messages.error(request, " ".join([*stale.messages, *stale_lines(stale, request.user)]))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -16,11 +16,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ..asof import measures_on, progress_on, shown_then
-from ..changes import m2m_history_model, m2m_target_attname
+from ..changes import m2m_history_model, m2m_target_attname, stale_lines
 from ..filters import MeasureFilter
 from ..forms import BulkChangeForm, MeasureForm, ProgressForm
 from ..locking import StaleEdit
-from ..models import Measure, ProgressUpdate
+from ..models import ChangeReason, Measure, ProgressUpdate
 from ..permissions import can_edit_measure, is_coordinator
 from .as_of import AsOfRefused, as_of_control, read_as_of, with_last_progress
 
@@ -122,24 +122,21 @@ def bulk_change(request):
 
 def _apply_bulk_change(data, *, by):
     """Apply the bulk form's change to each measure; return the number changed and the measures
-    whose own rules refused it (with the error). A measure that has the status already keeps it,
-    and its date."""
+    whose own rules refused it (with the error; also one someone saved since it was read). A
+    measure that has the status or the owner already keeps it, and its date."""
     changed, refused = 0, []
     for measure in data["measures"]:
-        if data["action"] == BulkChangeForm.STATUS:
-            if measure.status == data["status"]:
-                continue
-            try:
-                measure.set_status(data["status"], by=by, on=data["on"], reason="bulk change")
-            except ValidationError as error:
-                refused.append((measure, error))
-                continue
-        elif measure.owner_id != data["owner"].pk:
-            measure.owner = data["owner"]
-            measure._history_user = by
-            measure._change_reason = "bulk change"
-            measure.save()
-        else:
+        try:
+            if data["action"] == BulkChangeForm.STATUS:
+                if measure.status == data["status"]:
+                    continue
+                measure.set_status(data["status"], by=by, on=data["on"], reason=ChangeReason.BULK)
+            else:
+                if measure.owner_id == data["owner"].pk:
+                    continue
+                measure.change_owner(data["owner"], by=by)
+        except ValidationError as error:
+            refused.append((measure, error))
             continue
         changed += 1
     return changed, refused
@@ -268,27 +265,9 @@ def measure_edit(request, pk):
 
 def _edit(request, measure):
     form = MeasureForm(request.POST or None, instance=measure, user=request.user)
-    if form.is_valid():
-        creating = measure.pk is None
-        measure = form.save(commit=False)
-        try:
-            with transaction.atomic():
-                # The status goes through its transition, which also saves the other fields,
-                # refusing the edit if someone saved the measure since the form was opened.
-                measure.set_status(
-                    form.cleaned_data["status"],
-                    by=request.user,
-                    on=form.status_on,
-                    expected_version=None if creating else form.cleaned_data["version"],
-                    m2m={name: form.cleaned_data[name] for name in ("partners", "countries")},
-                )
-                if creating:
-                    form.save_m2m()
-        except StaleEdit as stale:
-            form._add_stale_error(stale)
-        else:
-            messages.success(request, _("The measure “%(m)s” has been saved.") % {"m": measure})
-            return redirect(measure)
+    if form.is_valid() and form.save_change(by=request.user):
+        messages.success(request, _("The measure “%(m)s” has been saved.") % {"m": measure})
+        return redirect(measure)
     return render(request, "measures/measure_form.html", {"form": form, "measure": measure})
 
 
@@ -296,8 +275,9 @@ def log_progress(request, pk):
     measure = get_measure_for_user(request, pk, edit=True)
     form = ProgressForm(
         request.POST or None,
-        initial={"date": timezone.localdate(), "version": measure.version},
+        initial={"date": timezone.localdate()},
         measure=measure,
+        user=request.user,
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -312,7 +292,7 @@ def log_progress(request, pk):
                 include_in_letter=data["include_in_letter"],
             )
         except StaleEdit as stale:
-            form.refuse_stale(stale, measure.version, request.user)
+            form.refuse_stale(stale)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -334,7 +314,10 @@ def approve_update(request, pk):
         ProgressUpdate.objects.visible_to(request.user).select_related("measure"), pk=pk
     )
     try:
-        update.approve(by=request.user)
+        # The version the page showed: an update changed since is not approved unseen.
+        update.approve(by=request.user, expected_version=request.POST.get("version"))
+    except StaleEdit as stale:
+        messages.error(request, " ".join([*stale.messages, *stale_lines(stale, request.user)]))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -55,3 +55,17 @@ def test_it_redirects_an_anonymous_visitor_to_the_login_page(client, draft):
     response = client.post(url(draft))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_an_update_changed_since_the_page_was_shown_is_not_approved(client, alice, bob, draft):
+    client.force_login(alice)
+    shown = client.get(draft.measure.get_absolute_url()).content.decode()
+    assert f'name="version" value="{draft.version}"' in shown
+    draft.text = "Concept, herschreven"
+    draft.save_change(by=bob, expected_version=draft.version)
+    response = client.post(url(draft), {"version": 1}, follow=True)
+    page = response.content.decode()
+    assert "Someone else saved this while you were editing it" in page
+    assert "Concept, herschreven" in page  # what changed meanwhile
+    draft.refresh_from_db()
+    assert draft.state == UpdateState.DRAFT

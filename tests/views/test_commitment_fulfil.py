@@ -26,11 +26,18 @@ def url(commitment):
     return reverse("measures:commitment_fulfil", args=[commitment.pk])
 
 
+def post(client, commitment, data, **kwargs):
+    """Send the answer form as opened now: with the commitment's current version."""
+    version = type(commitment).objects.get(pk=commitment.pk).version
+    return client.post(url(commitment), {"version": version, **data}, **kwargs)
+
+
 def test_it_records_the_answer_with_the_letter_and_the_user(client, alice, kst_commitment):
     letter = letter_september_2016()
     client.force_login(alice)
-    response = client.post(
-        url(kst_commitment),
+    response = post(
+        client,
+        kst_commitment,
         {"letter": letter.pk, "on": "", "status": CommitmentStatus.FULFILLED, "note": "Plan sent"},
     )
     assert response.status_code == 302
@@ -44,13 +51,14 @@ def test_it_records_the_answer_with_the_letter_and_the_user(client, alice, kst_c
     record = kst_commitment.history.latest()
     assert record.history_user == alice
     assert record.status == CommitmentStatus.FULFILLED
-    assert record.history_change_reason == "answered: fulfilled"
+    assert record.history_change_reason == "answered"
 
 
 def test_it_records_an_answer_without_a_letter_on_a_date(client, alice, kst_commitment):
     client.force_login(alice)
-    client.post(
-        url(kst_commitment),
+    post(
+        client,
+        kst_commitment,
         {"letter": "", "on": "2016-06-20", "status": CommitmentStatus.PARTLY_FULFILLED},
     )
     kst_commitment.refresh_from_db()
@@ -65,7 +73,7 @@ def test_it_refuses_get(client, alice, kst_commitment):
 
 
 def test_it_asks_anonymous_visitors_to_log_in(client, kst_commitment):
-    response = client.post(url(kst_commitment), {"on": "2016-09-06", "status": "fulfilled"})
+    response = post(client, kst_commitment, {"on": "2016-09-06", "status": "fulfilled"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     kst_commitment.refresh_from_db()
@@ -78,7 +86,7 @@ def test_it_refuses_viewers_and_contributors_with_a_reason(
 ):
     user = request.getfixturevalue(username)
     client.force_login(user)
-    response = client.post(url(kst_commitment), {"on": "2016-09-06", "status": "fulfilled"})
+    response = post(client, kst_commitment, {"on": "2016-09-06", "status": "fulfilled"})
     assert response.status_code == 403
     assert "Only coordinators record how a commitment was answered" in response.content.decode()
     kst_commitment.refresh_from_db()
@@ -88,10 +96,8 @@ def test_it_refuses_viewers_and_contributors_with_a_reason(
 
 def test_it_refuses_to_answer_twice(client, alice, kst_commitment):
     client.force_login(alice)
-    client.post(url(kst_commitment), {"on": "2016-09-06", "status": "fulfilled"})
-    response = client.post(
-        url(kst_commitment), {"on": "2016-10-01", "status": "lapsed"}, follow=True
-    )
+    post(client, kst_commitment, {"on": "2016-09-06", "status": "fulfilled"})
+    response = post(client, kst_commitment, {"on": "2016-10-01", "status": "lapsed"}, follow=True)
     assert "This commitment has already been answered." in response.content.decode()
     kst_commitment.refresh_from_db()
     assert kst_commitment.status == CommitmentStatus.FULFILLED
@@ -121,7 +127,7 @@ def test_it_shows_errors_and_writes_nothing_on_bad_input(
     client, alice, kst_commitment, data, field, message
 ):
     client.force_login(alice)
-    response = client.post(url(kst_commitment), data)
+    response = post(client, kst_commitment, data)
     assert response.status_code == 200
     assert any(message in error for error in response.context["form"].errors[field])
     page = response.content.decode()

@@ -40,6 +40,7 @@ def form_data(**changes):
         "source": "Politie",
         "source_letter": "",
         "note": "",
+        "version": "1",
     }
     data.update(changes)
     return data
