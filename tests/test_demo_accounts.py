@@ -63,4 +63,6 @@ def test_the_deployment_check_fails_while_a_demo_account_exists(demo_viewer):
 def test_the_deployment_check_passes_once_the_demo_password_is_changed(demo_viewer):
     demo_viewer.set_password("a-real-long-password-7431")
     demo_viewer.save()
-    call_command("check", "--deploy", "--tag", "security", "--fail-level", "ERROR")  # raises on an error
+    call_command(
+        "check", "--deploy", "--tag", "security", "--fail-level", "ERROR"
+    )  # raises on an error

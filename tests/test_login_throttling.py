@@ -16,15 +16,11 @@ def attempt(client, username, password, address, forwarded=None):
     extra = {"REMOTE_ADDR": address}
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return client.post(
-        "/accounts/login/", {"username": username, "password": password}, **extra
-    )
+    return client.post("/accounts/login/", {"username": username, "password": password}, **extra)
 
 
 def test_spraying_one_password_over_many_user_names_from_one_address_is_stopped(client, vera):
-    statuses = [
-        attempt(client, f"user{n}", SPRAYED, "198.51.100.9").status_code for n in range(12)
-    ]
+    statuses = [attempt(client, f"user{n}", SPRAYED, "198.51.100.9").status_code for n in range(12)]
     assert statuses[0] == 200  # the form again, with its error
     assert 429 in statuses[:-1]  # locked before the end
     assert statuses.index(429) == settings.AXES_FAILURE_LIMIT - 1
@@ -96,9 +92,7 @@ def test_the_history_origin_and_the_throttle_see_the_same_address(client, alice,
     client.force_login(alice)
     page = client.get(f"/measures/{measure.pk}/edit/")
     form = page.context["form"]
-    data = {
-        name: form[name].value() for name in form.fields if form[name].value() is not None
-    }
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
     data["title"] = "Handboek, herzien"
     response = client.post(
         f"/measures/{measure.pk}/edit/",
