@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .formatting import date_nl, number_nl
+from .permissions import is_coordinator
 
 # Bookkeeping fields that change on every save and say nothing to a reader.
 SKIPPED_FIELDS = {"updated_at", "created_at", "version"}
@@ -92,6 +93,8 @@ class Change:
 class ChangePage:
     items: list
     has_more: bool
+    # Whether the reader sees where changes came from (see may_see_origin).
+    show_origin: bool = False
 
     @property
     def next_before(self):
@@ -230,7 +233,11 @@ def latest_changes(querysets, *, limit, user, before=None):
         if record is not None:
             record.previous_history_id = previous_id
             chosen.append((model, record))
-    return ChangePage(items=describe(chosen, user=user, records=records), has_more=has_more)
+    return ChangePage(
+        items=describe(chosen, user=user, records=records),
+        has_more=has_more,
+        show_origin=may_see_origin(user),
+    )
 
 
 def changes_since(measure, version, *, user):
@@ -252,6 +259,13 @@ def readable_records(model, queryset, user):
     if model in (Measure, ProgressUpdate):
         return queryset.visible_to(user)
     return queryset
+
+
+def may_see_origin(user):
+    """Return True if `user` may see where changes came from: the origin holds the client's
+    address ("web 192.0.2.7"), personal data of staff, so coordinators only (and the system
+    itself, `user` None, as in readable_measures)."""
+    return user is None or is_coordinator(user)
 
 
 def describe(pairs, *, user, records=None):
@@ -290,6 +304,7 @@ def describe(pairs, *, user, records=None):
         _note_object_names(model, record, names)
     names.load()
 
+    show_origin = may_see_origin(user)
     changes = []
     for model, record, fields in raw:
         history_user = record.history_user
@@ -304,7 +319,7 @@ def describe(pairs, *, user, records=None):
                 date=record.history_date,
                 user_name=user_display_name(history_user),
                 organisation_name=organisation.short_name if organisation else "",
-                origin=record.history_origin,
+                origin=record.history_origin if show_origin else "",
                 reason=record.history_change_reason or "",
                 measure_id=_measure_id(model, record),
                 fields=[_in_words(change, names) for change in fields],
