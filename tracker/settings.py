@@ -7,6 +7,7 @@ start-up with a message that names the variable.
 
 import datetime
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -277,6 +278,24 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Password reset by e-mail (/accounts/password_reset/) exists only when mail goes to a real server;
+# it is throttled per e-mail address and per client (measures.throttle, in CACHES["throttle"]).
+TRACKER_PASSWORD_RESET = env_bool(
+    "TRACKER_PASSWORD_RESET",
+    default=EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend",
+)
+TRACKER_PASSWORD_RESET_PER_HOUR = env_int("TRACKER_PASSWORD_RESET_PER_HOUR", 3)
+TRACKER_PASSWORD_RESET_PER_CLIENT_HOUR = env_int("TRACKER_PASSWORD_RESET_PER_CLIENT_HOUR", 10)
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Counts shared by every worker on the host (files), for measures.throttle.
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("TRACKER_THROTTLE_DIR")
+        or os.path.join(tempfile.gettempdir(), "tracker-throttle"),
+    },
+}
 
 LOGGING = {
     "version": 1,
