@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .dates import DateField
 from .formatting import date_nl
 from .locking import VersionedFormMixin
 from .models import Measure, MeasureStatus, Organisation, ProgressUpdate, not_in_future
@@ -173,7 +174,7 @@ class ProgressForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    date = forms.DateField(
+    date = DateField(
         label=_("Date"),
         widget=DATE_INPUT,
         help_text=_("The day it happened; it may lie in the past."),
@@ -247,7 +248,7 @@ class BulkChangeForm(forms.Form):
     status = forms.ChoiceField(
         label=_("New status"), required=False, choices=[("", "—")] + MeasureStatus.choices[1:]
     )
-    on = forms.DateField(
+    on = DateField(
         label=_("Status takes effect on"),
         required=False,
         initial=timezone.localdate,

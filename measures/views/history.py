@@ -38,7 +38,8 @@ def _as_of_or_message(request):
 
 def _cursor(request):
     form = ChangeFilterForm({"before": request.GET.get("before", "")}, user=request.user)
-    form.is_valid()
+    if not form.is_valid() and "before" in form.errors:
+        messages.error(request, " ".join(form.errors["before"]))
     return form.cleaned_data.get("before")
 
 
