@@ -2,9 +2,13 @@
 every page, every form's date fields, and the models (admin and imports)."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import load_workbook
 
 from measures.models import Measure, ProgressLetter
 
@@ -109,3 +113,19 @@ def test_the_admin_refuses_a_date_outside_the_range(client, alice, measure):
     measure.refresh_from_db()
     assert measure.due_date != datetime.date(1, 1, 1)
     assert Measure.objects.filter(due_date__year=1).count() == 0
+
+
+def test_an_import_refuses_a_date_outside_the_range(tmp_path, measure, alice):
+    path = tmp_path / "maatregelen.xlsx"
+    call_command("export_measures", str(path), stdout=io.StringIO())
+    workbook = load_workbook(path)
+    sheet = workbook["Maatregelen"]
+    column = next(c.column_letter for c in sheet[1] if c.value == "uiterste datum")
+    sheet[f"{column}2"] = "2101-01-01"
+    workbook.save(path)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was written"):
+        call_command("import_measures", str(path), "--user", "alice", stderr=err)
+    assert "1900" in err.getvalue() and "2100" in err.getvalue()
+    measure.refresh_from_db()
+    assert measure.due_date is None
