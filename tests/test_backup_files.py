@@ -12,7 +12,8 @@ from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-pytestmark = pytest.mark.django_db
+# The backup command opens its own transaction (REPEATABLE READ on PostgreSQL), as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """The published demo accounts never log in under production settings, and the deployment check
 fails while one exists."""
 
+import secrets
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -8,6 +10,8 @@ from django.core.management.base import SystemCheckError
 
 from measures.demo import DEMO_PASSWORD, DEMO_USERNAMES
 from measures.management.commands.create_demo_users import DEMO_USERS
+
+from .test_security import manage
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +70,23 @@ def test_the_deployment_check_passes_once_the_demo_password_is_changed(demo_view
     call_command(
         "check", "--deploy", "--tag", "security", "--fail-level", "ERROR"
     )  # raises on an error
+
+
+def test_check_deploy_fails_under_production_settings_while_a_demo_account_exists(tmp_path):
+    production = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "tracker.example.nl",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'seeded.sqlite3'}",
+    }
+    manage("migrate", "--noinput", "-v", "0", **production)
+    manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; "
+        f"User.objects.create_user('coordinator', password={DEMO_PASSWORD!r})",
+        **production,
+    )
+    result = manage("check", "--deploy", **production)
+    assert result.returncode != 0
+    assert "tracker.E001" in result.stderr and "coordinator" in result.stderr
