@@ -261,9 +261,6 @@ CONTENT_SECURITY_POLICY = {
 # Spreadsheet import (command and admin): the largest file and the most rows accepted.
 TRACKER_MAX_IMPORT_BYTES = env_int("TRACKER_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
 TRACKER_MAX_IMPORT_ROWS = env_int("TRACKER_MAX_IMPORT_ROWS", 5000)
-# `restore` streams the backup; a record (or a run of whitespace) larger than this is refused as
-# a damaged or hostile file, so memory stays bounded at about four times this size.
-TRACKER_BACKUP_MAX_RECORD_CHARS = 1024 * 1024 * env_int("TRACKER_BACKUP_MAX_RECORD_MB", 16)
 # django-import-export in the admin: only coordinators (who may add measures) import or export;
 # the admin export ignores the confidentiality rules of the pages, so viewers may not use it.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
@@ -299,6 +296,10 @@ CACHES = {
         or os.path.join(tempfile.gettempdir(), "tracker-throttle"),
     },
 }
+
+# `restore` streams the backup; a record (or a run of whitespace) larger than this is refused as
+# a damaged or hostile file, so memory stays bounded at about four times this size.
+TRACKER_BACKUP_MAX_RECORD_CHARS = 1024 * 1024 * env_int("TRACKER_BACKUP_MAX_RECORD_MB", 16)
 
 LOGGING = {
     "version": 1,
