@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -30,8 +31,23 @@ class CountryAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "name_en", "code"]
 
 
+class SuperusersChangeProfiles:
+    """Only administrators (superusers) add, change or delete profiles: a user's organisation
+    decides which confidential measures they read and edit, whatever the groups' permissions
+    (coordinators have every `measures` permission through ensure_roles)."""
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(models.Profile)
-class ProfileAdmin(SimpleHistoryAdmin):
+class ProfileAdmin(SuperusersChangeProfiles, SimpleHistoryAdmin):
     list_display = ["user", "organisation"]
     list_filter = ["organisation"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
@@ -250,7 +266,7 @@ class ProgressLetterAdmin(VersionedAdmin):
     date_hierarchy = "date"
 
 
-class ProfileInline(admin.StackedInline):
+class ProfileInline(SuperusersChangeProfiles, admin.StackedInline):
     model = models.Profile
     can_delete = False
     verbose_name_plural = _("organisation")
@@ -262,3 +278,25 @@ class TrackerUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, TrackerUserAdmin)
+
+
+# Regular expressions in a changelist URL (?title__regex=[]) reach the database unchecked: a bad
+# pattern is a server error, a slow one a denial of service. Every admin of the site refuses them
+# (Django answers 400); set here, after every registration, so that no admin is left out.
+PATTERN_LOOKUPS = {"regex", "iregex"}
+
+
+def refuse_pattern_lookups(model_admin):
+    """Make `model_admin` refuse regular-expression lookups in its changelist's URL."""
+    allowed = model_admin.lookup_allowed
+
+    def lookup_allowed(lookup, value, request=None):
+        if PATTERN_LOOKUPS & set(lookup.split(LOOKUP_SEP)):
+            return False
+        return allowed(lookup, value, request)
+
+    model_admin.lookup_allowed = lookup_allowed
+
+
+for registered in admin.site._registry.values():
+    refuse_pattern_lookups(registered)

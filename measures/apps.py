@@ -23,5 +23,7 @@ class MeasuresConfig(AppConfig):
         user_logged_in.connect(stamp_login, dispatch_uid="measures.middleware.stamp_login")
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the deployment checks)
+
         self.connect_history_origin()
         self.connect_session_clock()

@@ -41,6 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .dates import EARLIEST
 from .formatting import date_nl
 from .models import (
     Measure,
@@ -108,7 +109,7 @@ def parse_day(text, *, today=None):
         ) from None
     if day > (today or timezone.localdate()):
         raise InvalidAsOf(_("%(day)s lies in the future."), params={"day": date_nl(day)})
-    if day.year < 1900:
+    if day < EARLIEST:
         raise InvalidAsOf(_("%(day)s lies before any record."), params={"day": date_nl(day)})
     return day
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from . import models as domain
 from .formatting import date_nl, number_nl
 from .models import ChangeReason, Measure, ProgressUpdate, end_of_day
+from .permissions import is_coordinator
 
 # Bookkeeping fields that change on every save and say nothing to a reader.
 SKIPPED_FIELDS = {"updated_at", "created_at", "version"}
@@ -94,6 +95,8 @@ class Change:
 class ChangePage:
     items: list
     has_more: bool
+    # Whether the reader sees where changes came from (see may_see_origin).
+    show_origin: bool = False
 
     @property
     def next_before(self):
@@ -230,7 +233,11 @@ def latest_changes(querysets, *, limit, user, before=None):
         if record is not None:
             record.previous_history_id = previous_id
             chosen.append((model, record))
-    return ChangePage(items=describe(chosen, user=user, records=records), has_more=has_more)
+    return ChangePage(
+        items=describe(chosen, user=user, records=records),
+        has_more=has_more,
+        show_origin=may_see_origin(user),
+    )
 
 
 def changes_since(instance, version, *, user):
@@ -280,6 +287,13 @@ def readable_records(model, queryset, user):
     return queryset
 
 
+def may_see_origin(user):
+    """Return True if `user` may see where changes came from: the origin holds the client's
+    address ("web 192.0.2.7"), personal data of staff, so coordinators only (and the system
+    itself, `user` None, as in readable_measures)."""
+    return user is None or is_coordinator(user)
+
+
 def describe(pairs, *, user, records=None):
     """Turn (model, historical record) pairs that `user` may read into Change objects, in the
     given order.
@@ -316,6 +330,7 @@ def describe(pairs, *, user, records=None):
         _note_object_names(model, record, names)
     names.load()
 
+    show_origin = may_see_origin(user)
     changes = []
     for model, record, fields in raw:
         history_user = record.history_user
@@ -330,7 +345,7 @@ def describe(pairs, *, user, records=None):
                 date=record.history_date,
                 user_name=user_display_name(history_user),
                 organisation_name=organisation.short_name if organisation else "",
-                origin=record.history_origin,
+                origin=record.history_origin if show_origin else "",
                 reason=reason_in_words(record.history_change_reason),
                 measure_id=_measure_id(model, record),
                 fields=[_in_words(change, names) for change in fields],

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from django.utils.translation import gettext as _
 
 from .formatting import number_nl, percent_nl
+from .renderers import clean
 
 WIDTH = 640
 HEIGHT = 320
@@ -53,6 +54,12 @@ def chart_values(values):
         (value for value in values if not value.breakdown),
         key=lambda value: (value.year, value.quarter),
     )
+
+
+def text(value):
+    """Return `value` as SVG text: without characters XML cannot hold (CairoSVG refuses the
+    whole chart for one), and escaped. Every text of a chart goes through it."""
+    return escape(clean(value))
 
 
 def indicator_chart_svg(indicator, values, *, element_id=None):
@@ -108,8 +115,8 @@ def indicator_chart_svg(indicator, values, *, element_id=None):
         f'width="{WIDTH}" height="{HEIGHT}" role="img" class="indicator-chart" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" font-family="sans-serif" '
         f'font-size="12" fill="{TEXT_COLOUR}">',
-        f'<title id="{prefix}-title">{escape(title)}</title>',
-        f'<desc id="{prefix}-desc">{escape(description)}</desc>',
+        f'<title id="{prefix}-title">{text(title)}</title>',
+        f'<desc id="{prefix}-desc">{text(description)}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
     ]
     # Grid lines and value axis labels at 0, 25, 50, 75 and 100 % of the maximum.
@@ -122,12 +129,12 @@ def indicator_chart_svg(indicator, values, *, element_id=None):
         )
         parts.append(
             f'<text x="{MARGIN_LEFT - 8}" y="{level + 4:.1f}" text-anchor="end">'
-            f"{escape(_format(indicator, number))}</text>"
+            f"{text(_format(indicator, number))}</text>"
         )
     for index, value in enumerate(values):
         parts.append(
             f'<text x="{x(index):.1f}" y="{HEIGHT - MARGIN_BOTTOM + 20}" text-anchor="middle">'
-            f"{escape(value.period_label)}</text>"
+            f"{text(value.period_label)}</text>"
         )
 
     def series(field, colour, dashed):
@@ -152,7 +159,8 @@ def indicator_chart_svg(indicator, values, *, element_id=None):
                 else f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="{colour}"'
             )
             parts.append(
-                f'{shape} class="point point-{field}" data-period={quoteattr(value.period_label)} '
+                f'{shape} class="point point-{field}" '
+                f"data-period={quoteattr(clean(value.period_label))} "
                 f'data-value="{number}"/>'
             )
             if not dashed:
@@ -161,7 +169,7 @@ def indicator_chart_svg(indicator, values, *, element_id=None):
                 label_y = py + 20 if below else py - 10
                 parts.append(
                     f'<text x="{px:.1f}" y="{label_y:.1f}" text-anchor="middle" '
-                    f'font-weight="bold">{escape(_format(indicator, number))}</text>'
+                    f'font-weight="bold">{text(_format(indicator, number))}</text>'
                 )
 
     series("target", TARGET_COLOUR, dashed=True)
@@ -174,7 +182,7 @@ def indicator_chart_svg(indicator, values, *, element_id=None):
         f'<line x1="{MARGIN_LEFT}" y1="{legend_y}" x2="{MARGIN_LEFT + 28}" y2="{legend_y}" '
         f'stroke="{REALISED_COLOUR}" stroke-width="2.5"/>'
         f'<circle cx="{MARGIN_LEFT + 14}" cy="{legend_y}" r="4.5" fill="{REALISED_COLOUR}"/>'
-        f'<text x="{MARGIN_LEFT + 36}" y="{legend_y + 4}">{escape(_("Realised"))}</text>'
+        f'<text x="{MARGIN_LEFT + 36}" y="{legend_y + 4}">{text(_("Realised"))}</text>'
     )
     if has_target:
         parts.append(
@@ -182,7 +190,7 @@ def indicator_chart_svg(indicator, values, *, element_id=None):
             f'y2="{legend_y}" stroke="{TARGET_COLOUR}" stroke-width="2.5" stroke-dasharray="6 4"/>'
             f'<rect x="{MARGIN_LEFT + 160}" y="{legend_y - 4}" width="8" height="8" '
             f'fill="#ffffff" stroke="{TARGET_COLOUR}" stroke-width="2"/>'
-            f'<text x="{MARGIN_LEFT + 186}" y="{legend_y + 4}">{escape(_("Target"))}</text>'
+            f'<text x="{MARGIN_LEFT + 186}" y="{legend_y + 4}">{text(_("Target"))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .dates import DateFilter
 from .models import Commitment, CommitmentKind, CommitmentStatus
 
 
@@ -21,13 +22,13 @@ class CommitmentFilter(django_filters.FilterSet):
         method="filter_overdue",
         widget=forms.CheckboxInput,
     )
-    due_from = django_filters.DateFilter(
+    due_from = DateFilter(
         label=_("Due from"),
         field_name="due_date",
         lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    due_to = django_filters.DateFilter(
+    due_to = DateFilter(
         label=_("Due until"),
         field_name="due_date",
         lookup_expr="lte",

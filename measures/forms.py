@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .changes import stale_lines
+from .dates import DateField
 from .formatting import date_nl
 from .locking import StaleEdit
 from .models import Measure, MeasureStatus, Organisation, ProgressUpdate, not_in_future
@@ -249,7 +250,7 @@ class ProgressForm(VersionedFormMixin, forms.Form):
     the edit form it carries the measure's version, so progress logged on a measure someone
     changed meanwhile is refused (see `refuse_stale`)."""
 
-    date = forms.DateField(
+    date = DateField(
         label=_("Date"),
         widget=DATE_INPUT,
         help_text=_("The day it happened; it may lie in the past."),
@@ -313,7 +314,7 @@ class BulkChangeForm(forms.Form):
     status = forms.ChoiceField(
         label=_("New status"), required=False, choices=[("", "—")] + MeasureStatus.choices[1:]
     )
-    on = forms.DateField(
+    on = DateField(
         label=_("Status takes effect on"),
         required=False,
         initial=timezone.localdate,

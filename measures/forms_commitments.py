@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .dates import DateField
 from .forms import VersionedFormMixin
 from .models import CommitmentStatus, IndicatorValue, ProgressLetter
 
@@ -25,7 +26,7 @@ class CommitmentFulfilForm(VersionedFormMixin, forms.Form):
         required=False,
         help_text=_("Leave empty when it was answered otherwise, e.g. in a debate."),
     )
-    on = forms.DateField(
+    on = DateField(
         label=_("Answered on"),
         required=False,
         widget=DateInput(),

@@ -7,8 +7,10 @@ change is attributed to the inactive system account, so a history record never h
 """
 
 import contextvars
+import ipaddress
 from contextlib import contextmanager
 
+from django.conf import settings
 from simple_history.models import HistoricalRecords
 
 SYSTEM_USERNAME = "systeem"
@@ -51,13 +53,18 @@ def current_user(instance=None, request=None, **kwargs):
 
 
 def client_address(request):
-    """Return the client's address, as the trusted proxy passed it on, or the socket's."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        from django.conf import settings
+    """Return the client's address: with TRACKER_TRUST_X_FORWARDED_FOR, the one the trusted proxy
+    appended to X-Forwarded-For (the last entry), else the socket's.
 
-        if getattr(settings, "TRACKER_TRUST_X_FORWARDED_FOR", False):
-            return forwarded.split(",")[-1].strip()
+    The one rule for "the client's address": the history origin and django-axes' login throttling
+    (AXES_CLIENT_IP_CALLABLE) both use it. A forwarded value that is not an address is ignored.
+    """
+    if settings.TRACKER_TRUST_X_FORWARDED_FOR:
+        last = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(last))
+        except ValueError:
+            pass
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .asof import InvalidAsOf, as_of_from
 from .changes import tracked_models
+from .dates import DateField, DateTimeField
 from .forms import VersionedFormMixin
 from .models import Measure, Organisation, ProgressLetter
 
@@ -55,9 +56,9 @@ class ChangeFilterForm(ErrorsTiedToFields, forms.Form):
         widget=forms.NumberInput(attrs={"min": 1}),
         help_text=_("The number in the measure's address, e.g. 42 for /measures/42/."),
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    before = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    start = DateField(label=_("From"), required=False, widget=DateInput())
+    end = DateField(label=_("To"), required=False, widget=DateInput())
+    before = DateTimeField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
@@ -95,12 +96,12 @@ class CompareForm(ErrorsTiedToFields, forms.Form):
     from_letter = forms.ModelChoiceField(
         label=_("or the letter"), queryset=ProgressLetter.objects.all(), required=False
     )
-    to = forms.DateField(label=_("To date"), required=False, widget=DateInput())
+    to = DateField(label=_("To date"), required=False, widget=DateInput())
     to_letter = forms.ModelChoiceField(
         label=_("or the letter"), queryset=ProgressLetter.objects.all(), required=False
     )
 
-    known = forms.DateField(
+    known = DateField(
         label=_("As known on (optional)"),
         required=False,
         widget=DateInput(),
@@ -136,7 +137,7 @@ class CompareForm(ErrorsTiedToFields, forms.Form):
 
 # "from" is a Python keyword, so the field is added under its query-string name here.
 CompareForm.base_fields = {
-    "from": forms.DateField(label=_("From date"), required=False, widget=DateInput()),
+    "from": DateField(label=_("From date"), required=False, widget=DateInput()),
     **CompareForm.base_fields,
 }
 

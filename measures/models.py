@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
+from .dates import check_dates
 from .history import current_user
 from .locking import Versioned
 from .permissions import can_see_confidential, is_coordinator, user_organisation
@@ -358,6 +359,7 @@ class ProgressLetter(Versioned):
         return f"{self.title} ({self.date:%d-%m-%Y})"
 
     def clean(self):
+        check_dates(self)  # 1900-2100, as every date the tracker takes
         if self.period_start and self.period_end and self.period_start > self.period_end:
             raise ValidationError({"period_end": _("The period must end after it starts.")})
 
@@ -490,6 +492,7 @@ class Plan(models.Model):
         return (self.start is None, self.start or datetime.date.min, self.title, self.pk)
 
     def clean(self):
+        check_dates(self)  # 1900-2100, as every date the tracker takes
         if self.start and self.end and self.start > self.end:
             raise ValidationError({"end": _("A plan must end after it starts.")})
 
@@ -817,6 +820,7 @@ class Measure(MeasureRules, Versioned):
             self.status_since = self.joined_on
 
     def clean(self):
+        check_dates(self)  # 1900-2100, as every date the tracker takes
         # Check the dates save() will store: a blank joining or status date gets its default.
         self.fill_valid_dates()
         errors = {}
@@ -1220,6 +1224,7 @@ class ProgressUpdate(Versioned):
         return f"{self.measure} – {self.date:%d-%m-%Y}"
 
     def clean(self):
+        check_dates(self)  # 1900-2100, as every date the tracker takes
         if self.date is None:
             return
         if self.date > timezone.localdate():
@@ -1382,6 +1387,7 @@ class Commitment(Versioned):
         return reverse("measures:commitment_detail", args=[self.pk])
 
     def clean(self):
+        check_dates(self)  # 1900-2100, as every date the tracker takes
         if self.made_on and self.fulfilled_on and self.made_on > self.fulfilled_on:
             raise ValidationError(
                 {"fulfilled_on": _("A commitment cannot be answered before it was made.")}

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .dates import DateField
 from .models import Organisation, Plan, ProgressLetter, Theme
 from .permissions import is_coordinator
 
@@ -19,8 +20,8 @@ class DateInput(forms.DateInput):
 class SummaryForm(forms.Form):
     """The period and the filters of a summary; `from`/`to` are the URL's own parameter names."""
 
-    start = forms.DateField(label=_("From"), widget=DateInput(), input_formats=["%Y-%m-%d"])
-    end = forms.DateField(label=_("To"), widget=DateInput(), input_formats=["%Y-%m-%d"])
+    start = DateField(label=_("From"), widget=DateInput(), input_formats=["%Y-%m-%d"])
+    end = DateField(label=_("To"), widget=DateInput(), input_formats=["%Y-%m-%d"])
     theme = forms.ModelChoiceField(
         label=_("Theme"), queryset=Theme.objects.all(), required=False, empty_label=_("All themes")
     )

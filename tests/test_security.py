@@ -25,7 +25,7 @@ def manage(*args, **env):
     )
 
 
-def test_the_deployment_check_is_clean_with_production_settings():
+def test_the_deployment_check_is_clean_with_production_settings(tmp_path):
     result = manage(
         "check",
         "--deploy",
@@ -34,6 +34,8 @@ def test_the_deployment_check_is_clean_with_production_settings():
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="tracker.example.nl",
+        # Its own database: a developer's seeded one holds the demo accounts (tracker.E001).
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -159,3 +161,20 @@ def test_failed_logins_lock_outs_and_refusals_are_logged(client, alice, vera, me
     )
     assert any(name.startswith("axes") and "Locking out" in text for name, text in messages)
     assert any(name == "django.request" and "Forbidden" in text for name, text in messages)
+
+
+def test_the_language_cookie_is_secure_and_same_site_under_production_settings(tmp_path):
+    result = manage(
+        "shell",
+        "-c",
+        "from django.test import Client; "
+        "r = Client().post('/i18n/setlang/', {'language': 'en'}, secure=True); "
+        "print(r.status_code, r.cookies['django_language'].output())",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+    )
+    line = result.stdout.strip().splitlines()[-1]
+    assert line.startswith("302 Set-Cookie: django_language=en;"), result.stdout + result.stderr
+    assert "Secure" in line and "SameSite=Lax" in line and "HttpOnly" in line

@@ -7,6 +7,7 @@ start-up with a message that names the variable.
 
 import datetime
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -155,15 +156,23 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # Throttles repeated failed logins; must come first (django-axes).
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, refusing the published demo password unless DEBUG is on.
+    "measures.auth.TrackerBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("TRACKER_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("TRACKER_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked: a user name from one address (guessing one account), and an address whatever the user
+# names (spraying one password over many accounts). Never a user name alone, so failures from
+# elsewhere cannot lock a user out at their own address; every lock ends after the cool-off.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# The client's address, the one rule also used for the history origin (behind a trusted proxy,
+# the address it appended to X-Forwarded-For).
+AXES_CLIENT_IP_CALLABLE = "measures.history.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the address's failures: someone with one account could otherwise reset
+# the per-address count between guesses. Failures expire after the cool-off anyway.
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -214,11 +223,14 @@ if HTTPS:
     # __Host- cookies are bound to this host, over HTTPS, for the whole site.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 # A session ends after this many minutes without a request, and in any case after the absolute
@@ -266,6 +278,28 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Password reset by e-mail (/accounts/password_reset/) exists only when mail goes to a real server;
+# it is throttled per e-mail address and per client (measures.throttle, in CACHES["throttle"]).
+TRACKER_PASSWORD_RESET = env_bool(
+    "TRACKER_PASSWORD_RESET",
+    default=EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend",
+)
+TRACKER_PASSWORD_RESET_PER_HOUR = env_int("TRACKER_PASSWORD_RESET_PER_HOUR", 3)
+TRACKER_PASSWORD_RESET_PER_CLIENT_HOUR = env_int("TRACKER_PASSWORD_RESET_PER_CLIENT_HOUR", 10)
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Counts shared by every worker on the host (files), for measures.throttle.
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("TRACKER_THROTTLE_DIR")
+        or os.path.join(tempfile.gettempdir(), "tracker-throttle"),
+    },
+}
+
+# `restore` streams the backup; a record (or a run of whitespace) larger than this is refused as
+# a damaged or hostile file, so memory stays bounded at about four times this size.
+TRACKER_BACKUP_MAX_RECORD_CHARS = 1024 * 1024 * env_int("TRACKER_BACKUP_MAX_RECORD_MB", 16)
 
 LOGGING = {
     "version": 1,

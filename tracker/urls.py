@@ -3,12 +3,20 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from measures.views.accounts import ThrottledPasswordResetView
+
 admin.site.site_header = "KP/KST tracker"
 admin.site.site_title = "KP/KST tracker"
 
 urlpatterns = [
     path("", include("measures.urls")),
     path("admin/", admin.site.urls),
+    # Before Django's own: on only with a mail server, and throttled.
+    path(
+        "accounts/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language can be chosen before logging in, on the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

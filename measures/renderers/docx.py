@@ -114,7 +114,9 @@ LAYOUT = re.compile(r"([\t\r\n])")
 
 
 def _text_xml(text):
-    """Return `text` (without tabs or line breaks) as a `w:t`, as python-docx writes it."""
+    """Return `text` (without tabs or line breaks) as a `w:t`, as python-docx writes it: cleaned
+    of characters XML cannot hold, and escaped."""
+    text = clean(text)
     space = ' xml:space="preserve"' if len(text.strip()) < len(text) else ""
     return f"<w:t{space}>{escape(text)}</w:t>"
 
@@ -122,7 +124,7 @@ def _text_xml(text):
 def run_xml(text, properties=""):
     """Return the XML of a run holding `text` as python-docx's `add_run` writes it: a tab as
     `w:tab`, each CR or LF as `w:br`, the rest as `w:t`; `properties` is the inside of its
-    `w:rPr` (e.g. "<w:b/>"). `text` must be `clean()`: it is escaped here."""
+    `w:rPr` (e.g. "<w:b/>"). `text` is any user text: it is cleaned and escaped here."""
     rpr = f"<w:rPr>{properties}</w:rPr>" if properties else ""
     if not text:
         content = ""
@@ -296,7 +298,7 @@ def figure_table_xml(blocks, table):
     as python-docx's table API wrote them: a "Table Grid" table with fixed column widths, a
     shaded header row Word repeats on every page, and every paragraph kept with the next so
     the table, its source and its chart stay on one page."""
-    caption = run_xml(f"Tabel {table.number}: {clean(table.title)}")
+    caption = run_xml(f"Tabel {table.number}: {table.title}")
     caption_style = quoteattr(blocks.style_id("Caption"))
     grid_style = quoteattr(blocks.document.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE))
     columns = "".join(f'<w:gridCol w:w="{width.twips}"/>' for width in COLUMN_WIDTHS)
@@ -318,7 +320,7 @@ def figure_table_xml(blocks, table):
         f"{TABLE_LOOK}</w:tblPr><w:tblGrid>{columns}</w:tblGrid>{''.join(rows)}</w:tbl>",
     ]
     if table.source:
-        source = run_xml(f"{SOURCE_PREFIX}: {clean(table.source)}", '<w:i/><w:sz w:val="18"/>')
+        source = run_xml(f"{SOURCE_PREFIX}: {table.source}", '<w:i/><w:sz w:val="18"/>')
         parts.append(f"<w:p><w:pPr><w:keepNext/></w:pPr>{source}</w:p>")
     return parts
 
@@ -411,12 +413,12 @@ def render_docx(summary):
         return paragraph_xml(run_xml(label, "<w:b/>") + run_xml(text))
 
     for theme in summary.themes:
-        body = [heading(f"{theme.number}. {clean(theme.name)}", 1)]
+        body = [heading(f"{theme.number}. {theme.name}", 1)]
         for line in theme.action_lines:
-            body.append(heading(f"{line.number} {clean(line.name)}", 2))
+            body.append(heading(f"{line.number} {line.name}", 2))
             for measure in line.reported:
                 label = f"{measure.code} {measure.title}" if measure.code else measure.title
-                body.append(heading(clean(label), 3, measure.note))
+                body.append(heading(label, 3, measure.note))
                 body.append(paragraph_xml(run_xml(status_line(measure), "<w:i/>")))
                 if not measure.updates:
                     body.append(plain(no_progress_line(measure)))

@@ -38,7 +38,8 @@ def _as_of_or_message(request):
 
 def _cursor(request):
     form = ChangeFilterForm({"before": request.GET.get("before", "")}, user=request.user)
-    form.is_valid()
+    if not form.is_valid() and "before" in form.errors:
+        messages.error(request, " ".join(form.errors["before"]))
     return form.cleaned_data.get("before")
 
 
@@ -78,7 +79,9 @@ def change_list(request):
     fmt = request.GET.get("format")
     if fmt in spreadsheets.FORMATS and valid:
         page = latest_changes(querysets, limit=CSV_LIMIT, user=request.user)
-        return spreadsheets.export_rows(change_header(), change_rows(page.items), fmt, _("changes"))
+        return spreadsheets.export_rows(
+            change_header(page.show_origin), change_rows(page), fmt, _("changes")
+        )
     before = form.cleaned_data.get("before") if form.is_bound and valid else None
     page = latest_changes(querysets, limit=FEED_PAGE_SIZE, before=before, user=request.user)
     query = request.GET.copy()
@@ -104,12 +107,12 @@ def csv_cell(value):
     return spreadsheets.csv_cell(value)
 
 
-def change_header():
+def change_header(show_origin):
     return [
         _("Date and time"),
         _("Changed by"),
         _("Organisation"),
-        _("Origin"),
+        *([_("Origin")] if show_origin else []),
         _("Kind of object"),
         _("Object"),
         _("Action"),
@@ -120,15 +123,15 @@ def change_header():
     ]
 
 
-def change_rows(changes):
-    """Yield one spreadsheet row per changed field of each change (one row for a change
-    without fields)."""
-    for change in changes:
+def change_rows(page):
+    """Yield one spreadsheet row per changed field of each change on `page` (one row for a
+    change without fields); the origin only for a reader who may see it."""
+    for change in page.items:
         common = [
             change.when_text,
             change.user_name,
             change.organisation_name,
-            change.origin,
+            *([change.origin] if page.show_origin else []),
             str(change.model_label).capitalize(),
             change.object_label,
             change.kind_label,

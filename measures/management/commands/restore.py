@@ -3,9 +3,6 @@
 from pathlib import Path
 
 from django.apps import apps
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -13,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Max
 from django.test.utils import override_settings
 
-MADE_BY_MIGRATE = (ContentType, Permission)
+from measures.backup import MADE_BY_MIGRATE, NOT_BACKED_UP_APPS, BackupError, load_backup
 
 
 class Command(BaseCommand):
@@ -43,7 +40,9 @@ class Command(BaseCommand):
         holding = [
             model._meta.label
             for model in apps.get_models(include_auto_created=True)
-            if model not in MADE_BY_MIGRATE and model._base_manager.exists()
+            if model not in MADE_BY_MIGRATE
+            and model._meta.app_label not in NOT_BACKED_UP_APPS
+            and model._base_manager.exists()
         ]
         if holding:
             raise CommandError(
@@ -55,9 +54,12 @@ class Command(BaseCommand):
         # Loading saves rows "raw", which simple-history ignores; setting the many-to-many
         # relations sends m2m_changed, which it would record: history stays off while loading,
         # so the restored history is exactly the backed-up one.
-        with override_settings(SIMPLE_HISTORY_ENABLED=False), transaction.atomic():
-            call_command("loaddata", str(path), verbosity=0)
-            self.reset_sequences(connection)
+        try:
+            with override_settings(SIMPLE_HISTORY_ENABLED=False), transaction.atomic():
+                load_backup(path)
+                self.reset_sequences(connection)
+        except BackupError as error:
+            raise CommandError(f"{error} Nothing was restored.") from None
         self.stdout.write(f"Restored {path}.")
 
     def reset_sequences(self, connection):
