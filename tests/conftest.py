@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from measures.models import (
     ActionLine,
@@ -151,6 +152,17 @@ def seeded_module(django_db_setup, django_db_blocker):
         call_command("seed", stdout=io.StringIO())
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def english(client):
+    """Read in English, the source strings, so the assertions hold whatever the Dutch catalogue
+    says: the test client asks for English pages, and the test's own code (commands, imports,
+    messages built outside a request) runs in English. A module that reads English throughout
+    says `pytestmark = pytest.mark.usefixtures("english")`."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield client
 
 
 @pytest.fixture(autouse=True)

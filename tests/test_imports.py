@@ -21,16 +21,12 @@ from measures.models import (
 )
 from measures.spreadsheets import MEASURE_COLUMNS, UPDATE_COLUMNS, headers
 
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
+
 # Measures join the programme long before the dates the tests log progress on.
 EARLY = datetime.date(2000, 1, 1)
 
 KEYS = [c.key for c in MEASURE_COLUMNS]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

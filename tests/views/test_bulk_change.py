@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from measures.models import Measure, MeasureStatus
 
-from .english import english  # noqa: F401  (the client asks for English)
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
+
 
 # Measures join the programme long before the dates the tests log progress on.
 EARLY = datetime.date(2000, 1, 1)

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from measures.models import ActionLine, Measure, MeasureStatus, Plan
 
-from .english import english  # noqa: F401  (the client asks for English)
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
+
 
 # Measures join the programme long before the dates the tests log progress on.
 EARLY = datetime.date(2000, 1, 1)
