@@ -6,10 +6,13 @@ prosecution service (OM), Vera only reads.
 """
 
 import datetime
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from measures.models import (
     ActionLine,
@@ -25,6 +28,27 @@ from measures.permissions import ensure_roles
 
 # Measures join the programme long before the dates the tests log progress on.
 EARLY = datetime.date(2000, 1, 1)
+
+# Hypothesis in `make test`: the same examples on every run and no example database, so a test
+# fails for the code, never for an example a previous run happened to find and keep.
+# `make fuzz` (HYPOTHESIS_PROFILE=fuzz) explores: many more examples from a random seed.
+# Examples share the test's database rows, hence the function-scoped-fixture health check.
+_HYPOTHESIS = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile(
+    "deterministic", max_examples=25, derandomize=True, **_HYPOTHESIS
+)
+hypothesis_settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "200")),
+    derandomize=False,
+    print_blob=True,
+    **_HYPOTHESIS,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 @pytest.fixture
