@@ -5,7 +5,6 @@ Alice coordinates at the ministry, Bob contributes for the police, Carol contrib
 prosecution service (OM), Vera only reads.
 """
 
-import datetime
 import os
 
 import pytest
@@ -16,7 +15,6 @@ from hypothesis import settings as hypothesis_settings
 
 from measures.models import (
     ActionLine,
-    Measure,
     MeasureStatus,
     Organisation,
     OrganisationKind,
@@ -25,9 +23,7 @@ from measures.models import (
     Theme,
 )
 from measures.permissions import ensure_roles
-
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
+from tests.factories import make_measure
 
 # Hypothesis in `make test`: the same examples on every run and no example database, so a test
 # fails for the code, never for an example a previous run happened to find and keep.
@@ -129,8 +125,7 @@ def prevention(plan):
 
 @pytest.fixture
 def measure(plan, prevention, kst, police):
-    return Measure.objects.create(
-        joined_on=EARLY,
+    return make_measure(
         plan=plan,
         action_line=prevention,
         theme=kst,

@@ -20,11 +20,9 @@ from measures.models import (
     Visibility,
 )
 from measures.spreadsheets import MEASURE_COLUMNS, UPDATE_COLUMNS, headers
+from tests.factories import make_measure
 
 pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
-
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
 
 KEYS = [c.key for c in MEASURE_COLUMNS]
 
@@ -46,10 +44,8 @@ def measures(measure, prosecution, ministry, netherlands, alice):
     measure.save()
     measure.partners.set([prosecution])
     measure.countries.set([netherlands])
-    second = Measure.objects.create(
-        joined_on=EARLY,
-        plan=measure.plan,
-        theme=measure.theme,
+    second = make_measure(
+        like=measure,
         owner=prosecution,
         parent=measure,
         title="-Voorlichting reizigers",

@@ -13,9 +13,7 @@ from openpyxl import load_workbook
 from measures import spreadsheets
 from measures.models import Country, Measure, MeasureStatus, Visibility
 from measures.spreadsheets import MEASURE_COLUMNS, UPDATE_COLUMNS, headers
-
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
+from tests.factories import EARLY
 
 DANGEROUS = ["=1+2", "+31 70 123", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
 

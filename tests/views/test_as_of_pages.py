@@ -15,9 +15,7 @@ from measures.models import (
     Visibility,
     end_of_day,
 )
-
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
+from tests.factories import EARLY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
