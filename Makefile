@@ -62,7 +62,7 @@ fuzz: install
 	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -p no:cacheprovider \
 	  tests/test_hostile_input.py $(PYTEST_ARGS)
 
-# The benchmark of issue 10: the pages at 1,000 and 10,000 measures beside the admin and a raw floor.
+# The benchmark: the pages at 1,000 and 10,000 measures beside the admin and a raw floor.
 # The first run builds bench/bench-<scale>.sqlite3 (a few minutes); later runs reuse them.
 # Options: make bench BENCH_ARGS="--scales 1000 --requests 5 --rebuild"
 bench: install
