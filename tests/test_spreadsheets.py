@@ -146,7 +146,7 @@ def test_a_comma_separated_csv_reads_too():
     assert table.rows == [(2, ["Een", "1"])]
 
 
-def test_too_many_rows_are_refused():
+def test_too_many_rows_are_refused(english):
     data = spreadsheets.write_csv(["titel"], [["x"]] * 11).encode()
     with pytest.raises(spreadsheets.UnreadableFile, match="more than 10 rows"):
         spreadsheets.read_table(data, "csv", max_rows=10)
@@ -177,14 +177,14 @@ def test_openpyxl_reads_with_defusedxml():
     assert openpyxl.DEFUSEDXML is True
 
 
-def test_an_xml_bomb_is_refused_not_expanded():
+def test_an_xml_bomb_is_refused_not_expanded(english):
     with pytest.raises(
         spreadsheets.UnreadableFile, match=r"could not be read safely \(EntitiesForbidden\)"
     ):
         spreadsheets.read_table(bomb_xlsx(), "xlsx")
 
 
-def test_a_file_that_is_no_xlsx_is_refused_with_a_message():
+def test_a_file_that_is_no_xlsx_is_refused_with_a_message(english):
     with pytest.raises(spreadsheets.UnreadableFile, match="not a readable .xlsx"):
         spreadsheets.read_table(b"just text", "xlsx")
 
