@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # Development defaults for the commands that serve or seed; production sets its own environment.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: install seed run test lint migrations-check pytest bench clean chromium messages loadtest
+.PHONY: install seed run test lint migrations-check pytest fuzz bench clean chromium messages loadtest
 
 install: $(STAMP) node_modules/.installed locale/nl/LC_MESSAGES/django.mo chromium
 
@@ -55,7 +55,14 @@ pytest: install
 
 test: lint migrations-check pytest
 
-# The benchmark of issue 10: the pages at 1,000 and 10,000 measures beside the admin and a raw floor.
+# The hostile-input tests with FUZZ_EXAMPLES examples each from a random seed (make test runs a
+# fixed 25). A failure prints the example and a @reproduce_failure line to replay it.
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -p no:cacheprovider \
+	  tests/test_hostile_input.py $(PYTEST_ARGS)
+
+# The benchmark: the pages at 1,000 and 10,000 measures beside the admin and a raw floor.
 # The first run builds bench/bench-<scale>.sqlite3 (a few minutes); later runs reuse them.
 # Options: make bench BENCH_ARGS="--scales 1000 --requests 5 --rebuild"
 bench: install

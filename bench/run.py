@@ -1,5 +1,5 @@
 """
-The benchmark (issue 10): the tracker's pages at 1,000 and 10,000 measures, beside the Django
+The benchmark: the tracker's pages at 1,000 and 10,000 measures, beside the Django
 admin's changelist and a raw floor, through the full Django stack.
 
     python -m bench.run [--scales 1000,10000] [--requests 20] [--rebuild]
@@ -30,7 +30,7 @@ ROOT = BENCH_DIR.parent
 RESULTS = BENCH_DIR / "results.json"
 META_TABLE = "bench_meta"
 
-# (key in results.json, URL name, how to build the URL) — the pages of issue 10, in order.
+# (key in results.json, URL name, how to build the URL) — the pages measured, in order.
 PAGES = [
     ("dashboard", "measures:dashboard", "dashboard"),
     ("measure_list", "measures:list", "list"),
@@ -154,7 +154,7 @@ def print_table(results, missing, by_scale):
 
 
 def check_targets(results):
-    """Return (description, passed) for each target of issue 10 that can be checked."""
+    """Return (description, passed) for each performance target that can be checked."""
     checks = []
     scales = [str(s) for s in results["scales"]]
     pages, peers = results["pages"], results["peers"]

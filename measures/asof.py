@@ -177,7 +177,8 @@ def records_at(model, known=None):
     (`latest_records`). Now (or a moment from now on) reads the live table instead: every write
     through the models stores its history record as it happens, so the latest records now are the
     live rows, and the live table answers without a correlated subquery per object. Writes that
-    skip the history (bulk writes, see PITFALLS) would make the two differ; the tracker makes none.
+    skip the history (bulk_create, bulk_update, QuerySet.update(), loaddata: simple-history
+    records from signals) would make the two differ; the tracker makes none.
     """
     if known is None or known >= timezone.now():
         return model._default_manager.order_by()

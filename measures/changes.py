@@ -26,9 +26,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import models as domain
-from .formatting import date_nl, number_nl
+from .formatting import date_nl, display_name, number_nl
 from .models import ChangeReason, Measure, ProgressUpdate, end_of_day
-from .permissions import is_coordinator
+from .permissions import is_coordinator, user_organisation
 
 # Bookkeeping fields that change on every save and say nothing to a reader.
 SKIPPED_FIELDS = {"updated_at", "created_at", "version"}
@@ -138,7 +138,7 @@ def m2m_history_model(model, m2m_field):
     )
 
 
-def m2m_target_attname(model, m2m_field):
+def m2m_target_attname(m2m_field):
     """Return the field on the through table that points to the related object."""
     return m2m_field.m2m_reverse_field_name()
 
@@ -334,7 +334,7 @@ def describe(pairs, *, user, records=None):
     changes = []
     for model, record, fields in raw:
         history_user = record.history_user
-        organisation = _organisation_of(history_user)
+        organisation = user_organisation(history_user)
         changes.append(
             Change(
                 record=record,
@@ -343,7 +343,7 @@ def describe(pairs, *, user, records=None):
                 object_id=record.id,
                 object_label=_object_label(model, record, names),
                 date=record.history_date,
-                user_name=user_display_name(history_user),
+                user_name=display_name(history_user, gettext("unknown")),
                 organisation_name=organisation.short_name if organisation else "",
                 origin=record.history_origin if show_origin else "",
                 reason=reason_in_words(record.history_change_reason),
@@ -360,7 +360,7 @@ def _m2m_snapshots(history_ids_by_model):
     parts, keys = [], []
     for model, history_ids in history_ids_by_model.items():
         for m2m in m2m_fields(model):
-            target = m2m_target_attname(model, m2m)
+            target = m2m_target_attname(m2m)
             parts.append(
                 m2m_history_model(model, m2m)
                 .objects.filter(history_id__in=history_ids)
@@ -377,21 +377,6 @@ def _m2m_snapshots(history_ids_by_model):
         model, name, _ = keys[part]
         snapshots[(model, name)][history_id].add(target_id)
     return snapshots
-
-
-def _organisation_of(user):
-    if user is None:
-        return None
-    try:
-        return user.profile.organisation
-    except models.ObjectDoesNotExist:
-        return None
-
-
-def user_display_name(user):
-    if user is None:
-        return gettext("unknown")
-    return user.get_full_name() or user.get_username()
 
 
 def _measure_id(model, record):
@@ -512,7 +497,7 @@ class _Names:
             ids = {int(pk) for pk in ids}
             if model is user_model:
                 rows = model.objects.filter(pk__in=ids)
-                named = {u.pk: user_display_name(u) for u in rows}
+                named = {u.pk: display_name(u, gettext("unknown")) for u in rows}
             elif model._meta.model_name == "measure":
                 rows = model.objects.filter(pk__in=ids).visible_to(self.user)
                 named = {m.pk: str(m) for m in rows.only("code", "title")}
@@ -638,7 +623,7 @@ def snapshot_in_words(record, *, user):
         names.want(f, getattr(record, f.attname))
     members = {}
     for m2m in m2m_fields(model):
-        target = m2m_target_attname(model, m2m)
+        target = m2m_target_attname(m2m)
         ids = set(
             m2m_history_model(model, m2m)
             .objects.filter(history_id=record.history_id)

@@ -80,3 +80,11 @@ def signed_percent_nl(value, decimals=1):
         return ""
     sign = "+" if value > 0 else ""
     return f"{sign}{percent_nl(value, decimals)}"
+
+
+def display_name(user, unknown=""):
+    """Return how the tracker names a user: the full name, else the username; `unknown` when
+    there is no user."""
+    if user is None:
+        return unknown
+    return user.get_full_name() or user.get_username()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .changes import stale_lines
 from .dates import DateField
-from .formatting import date_nl
+from .formatting import date_nl, display_name
 from .locking import StaleEdit
 from .models import Measure, MeasureStatus, Organisation, ProgressUpdate, not_in_future
 from .permissions import is_coordinator
@@ -152,7 +152,7 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
         if self.instance.parent_id and self.instance.parent_for(user) is None:
             del self.fields["parent"]  # part of a measure `user` may not read: kept as it is
         self.fields["responsible"].queryset = get_user_model().objects.filter(is_active=True)
-        self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["responsible"].label_from_instance = display_name
         # The status and its date as stored: construct_instance overwrites the instance's.
         self.stored_status = (self.instance.status, self.instance.status_since)
         self.status_on = None

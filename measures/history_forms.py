@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .asof import InvalidAsOf, as_of_from
 from .changes import tracked_models
 from .dates import DateField, DateTimeField
+from .formatting import display_name
 from .forms import VersionedFormMixin
 from .models import Measure, Organisation, ProgressLetter
 
@@ -65,7 +66,7 @@ class ChangeFilterForm(ErrorsTiedToFields, forms.Form):
         self.fields["user"].queryset = get_user_model().objects.order_by(
             "first_name", "last_name", "username"
         )
-        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["user"].label_from_instance = display_name
         self.fields["kind"].choices = [("", _("All kinds"))] + [
             (m._meta.model_name, m._meta.verbose_name_plural.capitalize()) for m in tracked_models()
         ]

@@ -599,14 +599,6 @@ class MeasureQuerySet(models.QuerySet):
         """Return open measures whose due date has passed."""
         return self.open().filter(due_date__lt=today)
 
-    def stale(self, since):
-        """Return open measures with no progress update dated after `since` (a date, or None
-        for: no progress at all)."""
-        measures = self.open()
-        if since is None:
-            return measures.filter(updates__isnull=True)
-        return measures.exclude(updates__date__gt=since)
-
     def visible_to(self, user):
         """Return the measures `user` may read (see `readable_measures`)."""
         return readable_measures(self, user)
@@ -1041,10 +1033,6 @@ class ProgressUpdateQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(state=UpdateState.APPROVED)
 
-    def for_letter(self, start, end):
-        """Return approved updates meant for the letter, dated within [start, end]."""
-        return self.approved().filter(include_in_letter=True, date__gte=start, date__lte=end)
-
 
 class HistoricalProgressUpdateQuerySet(HistoricalQuerySet):
     def visible_to(self, user):
@@ -1261,9 +1249,6 @@ class CommitmentQuerySet(models.QuerySet):
     def overdue(self, today):
         """Return open commitments whose deadline has passed."""
         return self.open().filter(due_date__lt=today)
-
-    def due_between(self, start, end):
-        return self.filter(due_date__gte=start, due_date__lte=end)
 
     def search(self, text):
         """Return commitments whose number, subject, text, origin or paper contain `text`."""
@@ -1525,10 +1510,6 @@ class Indicator(models.Model):
     @property
     def is_percentage(self):
         return self.unit == IndicatorUnit.PERCENT
-
-    @property
-    def is_count(self):
-        return self.unit == IndicatorUnit.COUNT
 
     @property
     def latest_value(self):

@@ -65,7 +65,8 @@ def build_reminders(letter_date, *, today=None):
     last_letter = ProgressLetter.objects.last_sent(before=letter_date - datetime.timedelta(days=1))
     since = last_letter.date if last_letter else None
     measures = list(
-        Measure.objects.stale(since)
+        Measure.objects.open()
+        .without_progress_since(since)
         .select_related("owner", "plan")
         .order_by("owner__name", "plan__title", "code", "title", "pk")
     )

@@ -34,6 +34,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+from .formatting import display_name
 from .models import MeasureStatus
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -149,10 +150,6 @@ def restore_csv_text(value):
 # --- Rows --------------------------------------------------------------------------------------
 
 
-def iso(day):
-    return day.isoformat() if day else ""
-
-
 def yes_no(flag):
     return YES if flag else NO
 
@@ -213,15 +210,9 @@ def update_row(update):
         yes_no(update.include_in_letter),
         update.visibility,
         dutch_label(UpdateState, update.state),
-        author_name(update.author),
+        display_name(update.author),
         update.author_organisation.short_name if update.author_organisation_id else "",
     ]
-
-
-def author_name(user):
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def update_rows(updates):

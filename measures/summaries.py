@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import formatting
 from .asof import records_at, status_on
@@ -57,17 +57,17 @@ REPORTING_KINDS = (LetterKind.PROGRESS, LetterKind.RESULTS)
 # How many years before the period's first year the figure tables show.
 FIGURE_YEARS_BEFORE = 3
 
-# The letter is always Dutch (see formatting.py): the statuses as a letter writes them.
-STATUS_NL = {
-    MeasureStatus.UNKNOWN: "niet vermeld",
-    MeasureStatus.NOT_STARTED: "niet gestart",
-    MeasureStatus.IN_PROGRESS: "lopend",
-    MeasureStatus.DELAYED: "vertraagd",
-    MeasureStatus.COMPLETED: "afgerond",
-    MeasureStatus.STOPPED: "gestopt",
-    MeasureStatus.EMBEDDED: "geborgd in het reguliere werk",
-    MeasureStatus.REPLACED: "vervangen door een andere maatregel",
-}
+
+def status_nl(status):
+    """Return a status as the letter writes it in a sentence, whatever language the reader has
+    chosen (see formatting.py): the Dutch label of the catalogue, lower case ("lopend", "geborgd
+    in regulier werk"); "" for no status."""
+    if status not in MeasureStatus.values:
+        return ""
+    with translation.override("nl"):
+        label = str(MeasureStatus(status).label)
+    return label[:1].lower() + label[1:]
+
 
 OUTCOME_FULFILLED = "fulfilled"
 OUTCOME_ANSWERED = "answered"  # answered, and no deadline was set: neither on time nor late
@@ -115,10 +115,6 @@ class UpdateEntry:
     organisation: str
     visibility: str
 
-    @property
-    def status_nl(self):
-        return STATUS_NL.get(self.status, "") if self.status else ""
-
 
 @dataclass
 class MeasureEntry:
@@ -164,11 +160,11 @@ class MeasureEntry:
 
     @property
     def status_start_nl(self):
-        return "nieuw" if self.status_start is None else STATUS_NL.get(self.status_start, "")
+        return "nieuw" if self.status_start is None else status_nl(self.status_start)
 
     @property
     def status_end_nl(self):
-        return STATUS_NL.get(self.status_end, "")
+        return status_nl(self.status_end)
 
 
 @dataclass
@@ -194,11 +190,7 @@ class FigureRow:
     unit: str
     previous_realised: Decimal | None = None
 
-    @property
-    def difference(self):
-        if self.target is None or self.realised is None:
-            return None
-        return self.realised - self.target
+    difference = IndicatorValue.difference  # realised minus target, as the indicator page has it
 
     @property
     def change(self):
@@ -295,11 +287,11 @@ class StatusChange:
 
     @property
     def status_then_nl(self):
-        return "nieuw" if self.status_then is None else STATUS_NL.get(self.status_then, "")
+        return "nieuw" if self.status_then is None else status_nl(self.status_then)
 
     @property
     def status_now_nl(self):
-        return STATUS_NL.get(self.status_now, "")
+        return status_nl(self.status_now)
 
 
 @dataclass

@@ -5,14 +5,16 @@ Alice coordinates at the ministry, Bob contributes for the police, Carol contrib
 prosecution service (OM), Vera only reads.
 """
 
-import datetime
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from measures.models import (
     ActionLine,
-    Measure,
     MeasureStatus,
     Organisation,
     OrganisationKind,
@@ -21,9 +23,28 @@ from measures.models import (
     Theme,
 )
 from measures.permissions import ensure_roles
+from tests.factories import make_measure
 
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
+# Hypothesis in `make test`: the same examples on every run and no example database, so a test
+# fails for the code, never for an example a previous run happened to find and keep.
+# `make fuzz` (HYPOTHESIS_PROFILE=fuzz) explores: many more examples from a random seed.
+# Examples share the test's database rows, hence the function-scoped-fixture health check.
+_HYPOTHESIS = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile(
+    "deterministic", max_examples=25, derandomize=True, **_HYPOTHESIS
+)
+hypothesis_settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "200")),
+    derandomize=False,
+    print_blob=True,
+    **_HYPOTHESIS,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 @pytest.fixture
@@ -104,8 +125,7 @@ def prevention(plan):
 
 @pytest.fixture
 def measure(plan, prevention, kst, police):
-    return Measure.objects.create(
-        joined_on=EARLY,
+    return make_measure(
         plan=plan,
         action_line=prevention,
         theme=kst,
@@ -151,6 +171,17 @@ def seeded_module(django_db_setup, django_db_blocker):
         call_command("seed", stdout=io.StringIO())
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def english(client):
+    """Read in English, the source strings, so the assertions hold whatever the Dutch catalogue
+    says: the test client asks for English pages, and the test's own code (commands, imports,
+    messages built outside a request) runs in English. A module that reads English throughout
+    says `pytestmark = pytest.mark.usefixtures("english")`."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield client
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,8 @@ organisation, a viewer without one), `measures_on` and `progress_on` must answer
 the log answers: the latest version of each object recorded up to K (a deletion removes it),
 and within those what was valid on D.
 
-Derandomised (see PITFALLS): the same examples on every run and no example database.
+Derandomised: the same examples on every run and no example database, so a failure is the
+code's, never an example kept from an earlier run and replayed.
 """
 
 import datetime

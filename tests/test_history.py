@@ -16,9 +16,7 @@ from measures.models import (
     ProgressUpdate,
     UpdateState,
 )
-
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
+from tests.factories import make_measure
 
 
 def latest(obj):
@@ -27,13 +25,7 @@ def latest(obj):
 
 def test_creating_a_measure_records_who_did_it(measure, alice):
     with acting_as(alice, "test"):
-        created = Measure.objects.create(
-            joined_on=EARLY,
-            plan=measure.plan,
-            theme=measure.theme,
-            owner=measure.owner,
-            title="Nieuwe maatregel",
-        )
+        created = make_measure(like=measure, owner=measure.owner, title="Nieuwe maatregel")
     record = latest(created)
     assert record.history_type == "+"
     assert record.history_user == alice

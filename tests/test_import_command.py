@@ -6,16 +6,11 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 from openpyxl import load_workbook
 
 from measures.models import Measure, ProgressUpdate
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
 
 
 @pytest.fixture

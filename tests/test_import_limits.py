@@ -11,21 +11,16 @@ import tracemalloc
 import zipfile
 
 import pytest
-from django.utils import translation
 
 from measures import spreadsheets
 from measures.imports import ImportRefused, import_file
+
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
 
 MB = 1024 * 1024
 PEAK_LIMIT = 200 * MB
 SHEET = "xl/worksheets/sheet1.xml"
 HEADER_ROW = '<row r="1"><c r="A1" t="inlineStr"><is><t>titel</t></is></c></row>'
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def workbook_with(parts):

@@ -20,17 +20,11 @@ from measures.models import (
     Visibility,
 )
 from measures.spreadsheets import MEASURE_COLUMNS, UPDATE_COLUMNS, headers
+from tests.factories import make_measure
 
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
 
 KEYS = [c.key for c in MEASURE_COLUMNS]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -50,10 +44,8 @@ def measures(measure, prosecution, ministry, netherlands, alice):
     measure.save()
     measure.partners.set([prosecution])
     measure.countries.set([netherlands])
-    second = Measure.objects.create(
-        joined_on=EARLY,
-        plan=measure.plan,
-        theme=measure.theme,
+    second = make_measure(
+        like=measure,
         owner=prosecution,
         parent=measure,
         title="-Voorlichting reizigers",

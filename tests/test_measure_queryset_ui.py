@@ -6,9 +6,7 @@ import pytest
 from django.utils import timezone
 
 from measures.models import Measure, ProgressUpdate, Visibility
-
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
+from tests.factories import make_measure
 
 
 @pytest.fixture
@@ -18,13 +16,8 @@ def today():
 
 @pytest.fixture
 def confidential(measure):
-    return Measure.objects.create(
-        joined_on=EARLY,
-        plan=measure.plan,
-        theme=measure.theme,
-        owner=measure.owner,
-        title="Vertrouwelijk",
-        visibility=Visibility.CONFIDENTIAL,
+    return make_measure(
+        like=measure, owner=measure.owner, title="Vertrouwelijk", visibility=Visibility.CONFIDENTIAL
     )
 
 
@@ -83,8 +76,7 @@ def test_the_access_rule_answers_the_same_for_a_live_row_and_its_latest_record(
 
     for owner in (police, prosecution):
         for visibility in Visibility.values:
-            other = Measure.objects.create(
-                joined_on=EARLY,
+            other = make_measure(
                 plan=measure.plan,
                 theme=kst,
                 owner=owner,

@@ -10,8 +10,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
+from tests.factories import make_measure
 
 PUBLIC = {
     "login",
@@ -93,19 +92,16 @@ NO_SUCH_UPLOAD = {VIEWER: 403, OTHER: 403, OWNER: 403, COORDINATOR: 404}
 @pytest.fixture
 def world(alice, bob, carol, vera, measure, police, kst):
     """One of everything the routes show, owned by the police."""
-    import datetime
 
     from measures.models import (
         Commitment,
         Indicator,
         IndicatorValue,
-        Measure,
         ProgressLetter,
         Visibility,
     )
 
-    secret = Measure.objects.create(
-        joined_on=EARLY,
+    secret = make_measure(
         plan=measure.plan,
         theme=kst,
         owner=police,

@@ -9,9 +9,7 @@ from django.core.management import CommandError, call_command
 from measures.models import Measure, MeasureStatus
 from measures.reminders import build_reminders
 from tests.commitment_data import letter_2015, open_commitment
-
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
+from tests.factories import EARLY, make_measure
 
 LETTER_DATE = datetime.date(2015, 12, 1)
 TODAY = datetime.date(2015, 11, 1)
@@ -96,8 +94,8 @@ def test_the_coordinator_digest_has_everything_by_organisation(programme):
 def test_without_a_sent_letter_every_measure_without_progress_counts(
     db, bob, plan, prevention, kst, police
 ):
-    measure = Measure.objects.create(
-        joined_on=EARLY, plan=plan, action_line=prevention, theme=kst, title="Nieuw", owner=police
+    measure = make_measure(
+        plan=plan, action_line=prevention, theme=kst, title="Nieuw", owner=police
     )
     reminders = build_reminders(LETTER_DATE, today=TODAY)
     assert reminders.last_letter is None
@@ -109,13 +107,8 @@ def test_its_query_count_does_not_grow_with_the_measures(
     programme, plan, prevention, kst, police, count, django_assert_num_queries
 ):
     for number in range(count):
-        extra = Measure.objects.create(
-            joined_on=EARLY,
-            plan=plan,
-            action_line=prevention,
-            theme=kst,
-            title=f"Maatregel {number}",
-            owner=police,
+        extra = make_measure(
+            plan=plan, action_line=prevention, theme=kst, title=f"Maatregel {number}", owner=police
         )
         open_commitment(f"X-{number}", datetime.date(2015, 10, 1)).measures.add(extra)
     # 1 last sent letter, 2 stale measures with owner and plan, 3 commitments due,
@@ -172,13 +165,8 @@ def test_the_commands_query_count_does_not_grow_with_the_measures(
     programme, plan, prevention, kst, police, count, django_assert_num_queries, mailoutbox
 ):
     for number in range(count):
-        Measure.objects.create(
-            joined_on=EARLY,
-            plan=plan,
-            action_line=prevention,
-            theme=kst,
-            title=f"Maatregel {number}",
-            owner=police,
+        make_measure(
+            plan=plan, action_line=prevention, theme=kst, title=f"Maatregel {number}", owner=police
         )
     call_command("send_reminders", "--dry-run", "--letter-date", "2015-12-01")  # system account
     # 1 the system account (TrackerCommand), then the six of build_reminders: 2 last sent

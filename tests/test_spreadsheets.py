@@ -13,9 +13,7 @@ from openpyxl import load_workbook
 from measures import spreadsheets
 from measures.models import Country, Measure, MeasureStatus, Visibility
 from measures.spreadsheets import MEASURE_COLUMNS, UPDATE_COLUMNS, headers
-
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
+from tests.factories import EARLY
 
 DANGEROUS = ["=1+2", "+31 70 123", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
 
@@ -148,7 +146,7 @@ def test_a_comma_separated_csv_reads_too():
     assert table.rows == [(2, ["Een", "1"])]
 
 
-def test_too_many_rows_are_refused():
+def test_too_many_rows_are_refused(english):
     data = spreadsheets.write_csv(["titel"], [["x"]] * 11).encode()
     with pytest.raises(spreadsheets.UnreadableFile, match="more than 10 rows"):
         spreadsheets.read_table(data, "csv", max_rows=10)
@@ -179,14 +177,14 @@ def test_openpyxl_reads_with_defusedxml():
     assert openpyxl.DEFUSEDXML is True
 
 
-def test_an_xml_bomb_is_refused_not_expanded():
+def test_an_xml_bomb_is_refused_not_expanded(english):
     with pytest.raises(
         spreadsheets.UnreadableFile, match=r"could not be read safely \(EntitiesForbidden\)"
     ):
         spreadsheets.read_table(bomb_xlsx(), "xlsx")
 
 
-def test_a_file_that_is_no_xlsx_is_refused_with_a_message():
+def test_a_file_that_is_no_xlsx_is_refused_with_a_message(english):
     with pytest.raises(spreadsheets.UnreadableFile, match="not a readable .xlsx"):
         spreadsheets.read_table(b"just text", "xlsx")
 

@@ -29,9 +29,6 @@ from measures.summaries import (
 from tests import summary_data
 from tests.summary_data import END, START, at, make_measure, make_update, save_at
 
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
-
 # The fixtures of the letter of 1 June 2015.
 kp, letters, letter_data = summary_data.kp, summary_data.letters, summary_data.letter_data
 
@@ -266,9 +263,9 @@ def test_from_now_on_the_live_tables_give_the_summary_the_history_gives_of_now(l
 def test_a_measure_the_history_never_recorded_is_read_from_its_row_now_and_absent_before(
     letter_data, plan, prevention, kst, police
 ):
-    """A bulk write skips the history (PITFALLS): the live table still answers for now from the
-    row's own valid dates (without failing on the missing history), and the past as recorded
-    cannot show what was never recorded."""
+    """A bulk write skips the history (simple-history records from signals): the live table
+    still answers for now from the row's own valid dates (without failing on the missing
+    history), and the past as recorded cannot show what was never recorded."""
     Measure.objects.bulk_create(
         [
             Measure(

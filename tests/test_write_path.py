@@ -28,7 +28,8 @@ from measures.models import (
 from .commitment_data import interventions, kst_plan_commitment, value
 from .conftest import make_user
 from .test_locking import admin_post_data
-from .views.english import english  # noqa: F401  (the client asks for English)
+
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
 
 
 def newest(obj):

@@ -97,7 +97,7 @@ def quiet_line(measures):
     return f"Over de volgende maatregelen is in deze periode geen voortgang gemeld: {listed}."
 
 
-def no_progress_line(measure):
+def no_progress_line():
     return "Over deze periode is geen voortgang gemeld."
 
 

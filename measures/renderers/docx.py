@@ -421,7 +421,7 @@ def render_docx(summary):
                 body.append(heading(label, 3, measure.note))
                 body.append(paragraph_xml(run_xml(status_line(measure), "<w:i/>")))
                 if not measure.updates:
-                    body.append(plain(no_progress_line(measure)))
+                    body.append(plain(no_progress_line()))
                 for update in measure.updates:
                     for i, block in enumerate(paragraphs(update.text)):
                         if i == 0:

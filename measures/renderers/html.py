@@ -48,7 +48,7 @@ def _measure(out, measure, h4):
             date = f"<strong>{date_nl(update.date)}</strong> – " if i == 0 else ""
             out.append(f"<p>{date}{escape(para)}</p>")
     if not measure.updates:
-        out.append(f"<p>{no_progress_line(measure)}</p>")
+        out.append(f"<p>{no_progress_line()}</p>")
     if measure.next_steps:
         steps = escape(" ".join(paragraphs(measure.next_steps)))
         out.append(f"<p><strong>Vervolg:</strong> {steps}</p>")

@@ -60,7 +60,7 @@ def render_markdown(summary):
                 out += [f"#### {escape(title)}{note_ref(measure.note)}", ""]
                 out += [f"*{escape(status_line(measure))}*", ""]
                 if not measure.updates:
-                    out += [escape(no_progress_line(measure)), ""]
+                    out += [escape(no_progress_line()), ""]
                 for update in measure.updates:
                     for i, para in enumerate(paragraphs(update.text)):
                         prefix = f"{escape(date_nl(update.date))} — " if i == 0 else ""

@@ -96,7 +96,7 @@ def dashboard_data(user, today, by_action_line=False):
         "commitments": Commitment.objects.open()
         .filter(due_date__lte=today + COMMITMENTS_HORIZON)
         .order_by("due_date", "pk")[:LIST_LENGTH],
-        "changes": latest_changes(user, visible),
+        "changes": latest_changes(user),
     }
 
 
@@ -123,7 +123,7 @@ def status_table(counts, statuses):
     return list(rows.values())
 
 
-def latest_changes(user, visible_measures):
+def latest_changes(user):
     """Return the latest history records of measures and progress updates, newest first.
 
     The few records the user may not see are excluded (rather than the many visible ones

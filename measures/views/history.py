@@ -102,11 +102,6 @@ def query_and(query):
     return f"{text}&" if text else ""
 
 
-def csv_cell(value):
-    """Return `value` as a CSV cell a spreadsheet will not run as a formula."""
-    return spreadsheets.csv_cell(value)
-
-
 def change_header(show_origin):
     return [
         _("Date and time"),

@@ -249,7 +249,7 @@ def members_then(record, name):
     ids = (
         m2m_history_model(Measure, m2m)
         .objects.filter(history_id=record.history_id)
-        .values(f"{m2m_target_attname(Measure, m2m)}_id")
+        .values(f"{m2m_target_attname(m2m)}_id")
     )
     return m2m.related_model.objects.filter(pk__in=ids)
 

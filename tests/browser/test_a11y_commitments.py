@@ -123,8 +123,8 @@ def test_the_value_form_with_its_errors_passes_axe(page_as, alice, kst):
     page = page_as(alice, reverse("measures:indicator_value_create", args=[indicator.pk]))
     page.fill("input[name=year]", "2015")
     page.fill("input[name=target]", "-3")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait_for_load_state() alone may see the page before
+        page.click("main form button[type=submit]")
     assert page.locator(".invalid-feedback").count() == 2
     violations = axe_violations(page)
     assert not violations, "\n".join(violations)

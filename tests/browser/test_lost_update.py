@@ -31,14 +31,14 @@ def test_the_second_of_two_simultaneous_edits_is_refused_and_the_first_is_kept(
 
     # Alice, the coordinator, renames the measure and saves first.
     page.fill("#id_title", "Uitbreiding TBKK (herzien door Alice)")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait_for_load_state() alone may see the page before
+        page.click("main form button[type=submit]")
     assert page.url.endswith(f"/measures/{measure.pk}/")
 
     # Bob, who opened the form before Alice saved, changes the description and saves.
     second_page.fill("#id_description", "Bobs nieuwe beschrijving")
-    second_page.click("main form button[type=submit]")
-    second_page.wait_for_load_state()
+    with second_page.expect_navigation():
+        second_page.click("main form button[type=submit]")
     assert second_page.url.endswith(edit)  # refused: the form comes back
     errors = second_page.locator("main .alert-danger, main .alert-block").all_inner_texts()
     text = " ".join(errors)

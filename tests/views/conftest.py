@@ -8,14 +8,11 @@ from django.utils import timezone
 from measures.models import (
     Commitment,
     LetterStatus,
-    Measure,
     MeasureStatus,
     ProgressLetter,
     Visibility,
 )
-
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
+from tests.factories import make_measure
 
 
 @pytest.fixture
@@ -34,8 +31,7 @@ def sent_letter(alice, today):
 
 @pytest.fixture
 def confidential(plan, prevention, kst, police):
-    return Measure.objects.create(
-        joined_on=EARLY,
+    return make_measure(
         plan=plan,
         action_line=prevention,
         theme=kst,
@@ -54,8 +50,7 @@ def programme(plan, prevention, kst, police, prosecution, alice, bob, sent_lette
     def make(n):
         measures = []
         for i in range(n):
-            measure = Measure.objects.create(
-                joined_on=EARLY,
+            measure = make_measure(
                 plan=plan,
                 action_line=prevention,
                 theme=kst,

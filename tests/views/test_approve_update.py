@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from measures.models import UpdateState
 
-from .english import english  # noqa: F401  (the client asks for English)
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
 
 
 @pytest.fixture

@@ -15,13 +15,9 @@ from measures.models import (
     Visibility,
     end_of_day,
 )
+from tests.factories import EARLY
 
-from .english import english  # noqa: F401  (the client asks for English)
-
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 THEN = datetime.date(2015, 6, 1)
 

@@ -4,24 +4,17 @@ import pytest
 from django.urls import reverse
 
 from measures.models import Measure, MeasureStatus
+from tests.factories import make_measure
 
-from .english import english  # noqa: F401  (the client asks for English)
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
 
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
 
 URL = reverse("measures:bulk_change")
 
 
 @pytest.fixture
 def pair(measure, police):
-    other = Measure.objects.create(
-        joined_on=EARLY,
-        plan=measure.plan,
-        theme=measure.theme,
-        owner=police,
-        title="Tweede maatregel",
-    )
+    other = make_measure(like=measure, owner=police, title="Tweede maatregel")
     return measure, other
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from measures.history import acting_as
 from measures.models import Measure, MeasureStatus, Visibility
-from measures.views.history import csv_cell
+from measures.spreadsheets import csv_cell
 
 pytestmark = pytest.mark.django_db
 

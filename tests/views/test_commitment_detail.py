@@ -11,11 +11,7 @@ from tests.commitment_data import (
     sentences_commitment,
 )
 
-
-@pytest.fixture(autouse=True)
-def english(client):
-    """Read the pages in English, so the assertions do not depend on the Dutch catalogue."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
 
 
 def test_it_shows_the_commitment_its_answer_and_history(client, alice, vera):

@@ -8,13 +8,9 @@ from django.urls import reverse
 from measures.models import Commitment, CommitmentStatus
 from tests.commitment_data import kst_plan_commitment, letter_september_2016, sentences_commitment
 
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
+
 TOMORROW = datetime.date.today() + datetime.timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    """Read the pages in English, so the assertions do not depend on the Dutch catalogue."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 @pytest.fixture

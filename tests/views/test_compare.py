@@ -8,9 +8,6 @@ from django.utils import timezone
 
 from measures.models import Measure, MeasureStatus, ProgressLetter
 
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
-
 pytestmark = pytest.mark.django_db
 
 URL = reverse("measures:compare")

@@ -15,12 +15,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from measures.models import Commitment, Measure, MeasureStatus, Visibility
+from tests.factories import EARLY
 
 from .test_measure_edit import form_data
 
 pytestmark = pytest.mark.django_db
-
-EARLY = datetime.date(2000, 1, 1)
 
 
 @pytest.fixture

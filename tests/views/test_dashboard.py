@@ -3,12 +3,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from measures.models import ActionLine, Commitment, Measure, MeasureStatus, Plan, Theme
+from measures.models import ActionLine, Commitment, MeasureStatus, Plan, Theme
+from tests.factories import make_measure
 
-from .english import english  # noqa: F401  (the client asks for English)
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
 
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
 
 URL = reverse("measures:dashboard")
 
@@ -23,8 +22,7 @@ def test_it_redirects_an_anonymous_visitor_to_the_login_page(client):
 def two_lines(programme, plan, prosecution):
     """The programme's six measures and one in another action line and theme of the plan."""
     programme(6)
-    Measure.objects.create(
-        joined_on=EARLY,
+    make_measure(
         plan=plan,
         action_line=ActionLine.objects.create(plan=plan, name="Opsporing", order=2),
         theme=Theme.objects.create(code="kp", name="Kinderpornografie", order=1),
@@ -57,12 +55,8 @@ def test_the_plans_are_listed_oldest_first_and_undated_last(client, vera, plan, 
         ("Z 2011", datetime.date(2011, 1, 1)),
     ):
         dated = Plan.objects.create(title=title, owner=plan.owner, start=start)
-        Measure.objects.create(
-            joined_on=EARLY, plan=dated, theme=kst, owner=police, title=f"In {title}"
-        )
-    Measure.objects.create(
-        joined_on=EARLY, plan=plan, theme=kst, owner=police, title="In the plan without a start"
-    )
+        make_measure(plan=dated, theme=kst, owner=police, title=f"In {title}")
+    make_measure(plan=plan, theme=kst, owner=police, title="In the plan without a start")
     client.force_login(vera)
     rows = client.get(URL).context["status_rows"]
     assert [row["plan"] for row in rows] == ["Z 2011", "A 2015", plan.title]
@@ -83,19 +77,15 @@ def test_it_splits_the_counts_per_theme_and_action_line_on_request(client, vera,
 
 
 def test_it_lists_overdue_open_measures_but_not_closed_ones(client, alice, measure, today):
-    late = Measure.objects.create(
-        joined_on=EARLY,
-        plan=measure.plan,
-        theme=measure.theme,
+    late = make_measure(
+        like=measure,
         owner=measure.owner,
         title="Te laat",
         status=MeasureStatus.IN_PROGRESS,
         due_date=today - datetime.timedelta(days=1),
     )
-    Measure.objects.create(
-        joined_on=EARLY,
-        plan=measure.plan,
-        theme=measure.theme,
+    make_measure(
+        like=measure,
         owner=measure.owner,
         title="Afgerond en dus niet te laat",
         status=MeasureStatus.COMPLETED,
@@ -111,9 +101,7 @@ def test_it_lists_overdue_open_measures_but_not_closed_ones(client, alice, measu
 def test_it_lists_open_measures_without_progress_since_the_last_sent_letter(
     client, alice, measure, sent_letter, today
 ):
-    quiet = Measure.objects.create(
-        joined_on=EARLY, plan=measure.plan, theme=measure.theme, owner=measure.owner, title="Stil"
-    )
+    quiet = make_measure(like=measure, owner=measure.owner, title="Stil")
     quiet.log_progress(by=alice, date=sent_letter.date, text="Op de dag van de brief")
     measure.log_progress(by=alice, date=today, text="Na de brief")
     client.force_login(alice)

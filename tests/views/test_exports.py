@@ -13,7 +13,8 @@ from measures.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from tests.commitment_data import open_commitment
 from tests.views.test_commitment_list import make_commitments
 
-from .english import english  # noqa: F401  (the client asks for English)
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
+
 
 FORMULA = '=HYPERLINK("http://evil.example","klik")'
 LIST = reverse("measures:list")

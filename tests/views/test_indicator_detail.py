@@ -11,13 +11,9 @@ from django.utils import timezone
 from measures.models import IndicatorUnit, IndicatorValue, LetterStatus, ProgressLetter
 from tests.commitment_data import interventions, letter_2015, value
 
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
+
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    """Read the pages in English, so the assertions do not depend on the Dutch catalogue."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 @pytest.fixture

@@ -9,11 +9,7 @@ from django.urls import reverse
 from measures.models import IndicatorUnit, IndicatorValue, ValueStatus
 from tests.commitment_data import interventions, letter_2015, value
 
-
-@pytest.fixture(autouse=True)
-def english(client):
-    """Read the pages in English, so the assertions do not depend on the Dutch catalogue."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
 
 
 @pytest.fixture

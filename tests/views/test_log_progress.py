@@ -7,7 +7,7 @@ from measures.changes import changes_since
 from measures.locking import StaleEdit
 from measures.models import Measure, MeasureStatus, ProgressUpdate, UpdateState
 
-from .english import english  # noqa: F401  (the client asks for English)
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
 
 
 def url(measure):

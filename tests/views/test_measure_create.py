@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from measures.models import Measure, MeasureStatus
 
-from .english import english  # noqa: F401  (the client asks for English)
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
+
 
 URL = reverse("measures:create")
 

@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse
 
 from measures.models import Commitment, Country, Measure
 
-from .english import english  # noqa: F401  (the client asks for English)
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
 
 
 def url(measure):

@@ -17,7 +17,8 @@ from measures.spreadsheets import MEASURE_COLUMNS, UPDATE_COLUMNS, headers
 from tests.conftest import make_user
 from tests.views.test_measure_edit import form_data
 
-from .english import english  # noqa: F401  (the client asks for English)
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
+
 
 IMPORT = reverse("measures:import")
 KEYS = [c.key for c in MEASURE_COLUMNS]

@@ -5,11 +5,10 @@ import pytest
 from django.urls import reverse
 
 from measures.models import ActionLine, Measure, MeasureStatus, Plan
+from tests.factories import EARLY, make_measure
 
-from .english import english  # noqa: F401  (the client asks for English)
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
 
-# Measures join the programme long before the dates the tests log progress on.
-EARLY = datetime.date(2000, 1, 1)
 
 URL = reverse("measures:list")
 
@@ -21,21 +20,17 @@ def titles(response):
 @pytest.fixture
 def three(measure, police, prosecution, alice, today):
     """The fixture measure plus two more: one of the OM, overdue; one completed."""
-    om = Measure.objects.create(
-        joined_on=EARLY,
-        plan=measure.plan,
+    om = make_measure(
+        like=measure,
         action_line=measure.action_line,
-        theme=measure.theme,
         title="Snellere vervolging",
         description="Doorlooptijden bij het OM",
         owner=prosecution,
         status=MeasureStatus.DELAYED,
         due_date=today - datetime.timedelta(days=5),
     )
-    done = Measure.objects.create(
-        joined_on=EARLY,
-        plan=measure.plan,
-        theme=measure.theme,
+    done = make_measure(
+        like=measure,
         title="Campagne op Schiphol",
         owner=police,
         status=MeasureStatus.COMPLETED,
