@@ -824,6 +824,8 @@ class Measure(MeasureRules, Versioned):
             errors["action_line"] = _("This action line belongs to another plan.")
         if self.parent_id and self.pk and self.parent_id == self.pk:
             errors["parent"] = _("A measure cannot be part of itself.")
+        if self.title and any(c in self.title for c in "\r\n\v\f\x85\u2028\u2029"):
+            errors["title"] = _("A title is one line: remove the line breaks.")
         today = timezone.localdate()
         for name in ("joined_on", "status_since"):
             day = getattr(self, name)

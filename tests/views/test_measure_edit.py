@@ -323,3 +323,17 @@ def test_a_correction_cannot_move_the_start_of_the_status_later(client, alice, m
     assert "status_since" in response.context["form"].errors
     measure.refresh_from_db()
     assert measure.status_since == datetime.date(2016, 3, 1)
+
+
+@pytest.mark.parametrize("title", ["Kop\nregel twee", "Kop\r\n| a | b |", "Kop\u2028twee"])
+def test_a_title_with_line_breaks_is_refused_on_its_field_and_writes_nothing(
+    client, alice, measure, title
+):
+    client.force_login(alice)
+    before = measure.history.count()
+    response = client.post(url(measure), form_data(measure, title=title))
+    assert response.status_code == 200
+    assert "title" in response.context["form"].errors
+    measure.refresh_from_db()
+    assert "\n" not in measure.title and "\u2028" not in measure.title
+    assert measure.history.count() == before
