@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from measures.history import get_system_user
+from measures.access import CONTRIBUTOR, COORDINATOR, ensure_roles
+from measures.attribution import get_system_user
 from measures.models import (
     ActionLine,
     Commitment,
@@ -48,7 +49,6 @@ from measures.models import (
     ValueStatus,
     Visibility,
 )
-from measures.permissions import CONTRIBUTOR, COORDINATOR, ensure_roles
 
 # Bump when the shape of the generated data changes: cached benchmark databases are rebuilt.
 GENERATOR_VERSION = 1

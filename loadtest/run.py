@@ -220,7 +220,7 @@ SETUP = """
 import json
 from django.contrib.auth import get_user_model
 from measures.models import Measure, Organisation, Profile
-from measures.permissions import ensure_roles
+from measures.access import ensure_roles
 coordinator, contributor, viewer = ensure_roles()
 police = Organisation.objects.get(abbreviation="Politie")
 User = get_user_model()

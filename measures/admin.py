@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
-from .forms import VersionedFormMixin
+from .forms.measures import VersionedFormMixin
 
 
 @admin.register(models.Theme)

@@ -9,10 +9,10 @@ class MeasuresConfig(AppConfig):
     def connect_history_origin(self):
         from simple_history.signals import pre_create_historical_record
 
-        from . import history
+        from . import attribution
 
         pre_create_historical_record.connect(
-            history.stamp_origin, dispatch_uid="measures.history.stamp_origin"
+            attribution.stamp_origin, dispatch_uid="measures.attribution.stamp_origin"
         )
 
     def connect_session_clock(self):

@@ -9,9 +9,21 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .asof import overdue_on
-from .models import ActionLine, Measure, MeasureStatus, Organisation, Plan, ProgressLetter, Theme
-from .widgets import QuickSelect
+from .dates import DateFilter
+from .history.asof import overdue_on
+from .models import (
+    ActionLine,
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    Measure,
+    MeasureStatus,
+    Organisation,
+    Plan,
+    ProgressLetter,
+    Theme,
+)
+from .widgets import DateInput, QuickSelect
 
 
 class MeasureOrderingFilter(django_filters.OrderingFilter):
@@ -172,3 +184,42 @@ class MeasureFilter(django_filters.FilterSet):
         if not hasattr(self, "_last_letter"):
             self._last_letter = ProgressLetter.objects.last_sent()
         return self._last_letter.date if self._last_letter else None
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CommitmentStatus.choices, empty_label=_("All statuses")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=CommitmentKind.choices, empty_label=_("All kinds")
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Only overdue"),
+        method="filter_overdue",
+        widget=forms.CheckboxInput,
+    )
+    due_from = DateFilter(
+        label=_("Due from"),
+        field_name="due_date",
+        lookup_expr="gte",
+        widget=DateInput(),
+    )
+    due_to = DateFilter(
+        label=_("Due until"),
+        field_name="due_date",
+        lookup_expr="lte",
+        widget=DateInput(),
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["q", "status", "kind", "overdue", "due_from", "due_to"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            return queryset.overdue(timezone.localdate())
+        return queryset

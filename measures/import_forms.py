@@ -5,8 +5,8 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from . import spreadsheets
-from .imports import max_bytes
+from .spreadsheets import files
+from .spreadsheets.imports import max_bytes
 
 
 class ImportForm(forms.Form):
@@ -46,8 +46,8 @@ class ImportForm(forms.Form):
         if upload is None:
             return None
         try:
-            spreadsheets.detect_format(upload.name)
-        except spreadsheets.UnreadableFile as exc:
+            files.detect_format(upload.name)
+        except files.UnreadableFile as exc:
             raise forms.ValidationError(str(exc)) from None
         if upload.size > max_bytes():
             raise forms.ValidationError(

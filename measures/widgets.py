@@ -52,3 +52,12 @@ class QuickSelect(forms.Select):
                 )
             )
         return mark_safe("".join(html))
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker; its value is always ISO (yyyy-mm-dd), whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)

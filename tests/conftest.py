@@ -13,6 +13,7 @@ from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from measures.access import ensure_roles
 from measures.models import (
     ActionLine,
     MeasureStatus,
@@ -22,7 +23,6 @@ from measures.models import (
     Profile,
     Theme,
 )
-from measures.permissions import ensure_roles
 from tests.factories import make_measure
 
 # Hypothesis in `make test`: the same examples on every run and no example database, so a test

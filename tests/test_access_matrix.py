@@ -28,6 +28,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from measures.access import ensure_roles
 from measures.models import (
     ActionLine,
     Commitment,
@@ -43,7 +44,6 @@ from measures.models import (
     UpdateState,
     Visibility,
 )
-from measures.permissions import ensure_roles
 
 from .conftest import make_user
 

@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 POPULATE = """
 import datetime
 from django.contrib.auth.models import User
-from measures.history import acting_as
+from measures.attribution import acting_as
 from measures.models import *
-from measures.permissions import ensure_roles
+from measures.access import ensure_roles
 
 coordinator, contributor, viewer = ensure_roles()
 alice = User.objects.create_user("alice", password="x", first_name="Alice", is_staff=True)
@@ -72,7 +72,7 @@ print(json.dumps(tables))
 AFTER_RESTORE = """
 from django.contrib.auth.models import User
 from django.db.models import Max
-from measures.history import acting_as
+from measures.attribution import acting_as
 from measures.models import Measure
 
 highest_ever = Measure.history.aggregate(m=Max("id"))["m"]

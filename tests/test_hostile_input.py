@@ -29,16 +29,16 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from measures.models import Measure, ProgressUpdate
-from measures.renderers import clean, paragraphs
-from measures.renderers.docx import render_docx
-from measures.renderers.markdown import render_markdown
-from measures.spreadsheets import (
+from measures.reports.renderers import clean, paragraphs
+from measures.reports.renderers.docx import render_docx
+from measures.reports.renderers.markdown import render_markdown
+from measures.reports.summary import build_summary
+from measures.spreadsheets.files import (
     ILLEGAL_CHARACTERS_RE,
     export_rows,
     restore_csv_text,
     restore_text,
 )
-from measures.summaries import build_summary
 
 JAN_1, MAY_1, JUNE_1 = (datetime.date(2015, m, 1) for m in (1, 5, 6))
 

@@ -12,8 +12,8 @@ import zipfile
 
 import pytest
 
-from measures import spreadsheets
-from measures.imports import ImportRefused, import_file
+from measures.spreadsheets import files
+from measures.spreadsheets.imports import ImportRefused, import_file
 
 pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
 
@@ -26,7 +26,7 @@ HEADER_ROW = '<row r="1"><c r="A1" t="inlineStr"><is><t>titel</t></is></c></row>
 def workbook_with(parts):
     """Return an .xlsx: a real export whose parts (name → bytes, or an iterator of byte chunks
     written as they come) are replaced or added."""
-    good = spreadsheets.write_xlsx([("Maatregelen", ["titel"], [["x"]])])
+    good = files.write_xlsx([("Maatregelen", ["titel"], [["x"]])])
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(good)) as source,

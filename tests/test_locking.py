@@ -6,9 +6,9 @@ import pytest
 from django import forms
 from django.db import connections
 
-from measures.changes import changes_since, stale_lines
-from measures.forms import VersionedFormMixin
-from measures.history import acting_as
+from measures.attribution import acting_as
+from measures.forms.measures import VersionedFormMixin
+from measures.history.changes import changes_since, stale_lines
 from measures.locking import StaleEdit
 from measures.models import Measure, MeasureStatus
 

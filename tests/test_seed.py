@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
-from measures.history import SYSTEM_USERNAME, get_system_user
+from measures.attribution import SYSTEM_USERNAME, get_system_user
 from measures.models import (
     Commitment,
     CommitmentStatus,

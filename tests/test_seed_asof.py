@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from measures.access import ensure_roles
 from measures.models import Measure, MeasureStatus, Organisation, ProgressLetter
-from measures.permissions import ensure_roles
 
 from .conftest import make_user
 

@@ -11,9 +11,9 @@ import pytest
 from docx import Document
 
 from measures.models import ActionLine, CommitmentStatus, IndicatorValue, Measure, Theme
-from measures.renderers.docx import render_docx
-from measures.renderers.markdown import render_markdown
-from measures.summaries import OUTCOME_FULFILLED, OUTCOME_LATE, build_summary
+from measures.reports.renderers.docx import render_docx
+from measures.reports.renderers.markdown import render_markdown
+from measures.reports.summary import OUTCOME_FULFILLED, OUTCOME_LATE, build_summary
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.changes import reason_in_words
+from measures.history.changes import reason_in_words
 from measures.locking import StaleEdit
 from measures.models import (
     ChangeReason,

@@ -167,7 +167,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("TRACKER_LOGIN_COOLOFF_MI
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 # The client's address, the one rule also used for the history origin (behind a trusted proxy,
 # the address it appended to X-Forwarded-For).
-AXES_CLIENT_IP_CALLABLE = "measures.history.client_address"
+AXES_CLIENT_IP_CALLABLE = "measures.attribution.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # A success does not wipe the address's failures: someone with one account could otherwise reset
 # the per-address count between guesses. Failures expire after the cool-off anyway.

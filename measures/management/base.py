@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from ..history import acting_as, get_system_user
+from ..attribution import acting_as, get_system_user
 
 
 class TrackerCommand(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django import template
 
-from .. import renderers
-from ..renderers.html import render_letter_html
+from ..reports import renderers
+from ..reports.renderers.html import render_letter_html
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 from django import template
 
 from .. import formatting
-from ..permissions import is_coordinator
+from ..access import is_coordinator
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 
-from ..history import client_address
+from ..attribution import client_address
 from ..throttle import allow
 
 HOUR = 60 * 60

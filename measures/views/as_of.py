@@ -3,7 +3,7 @@
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 
-from ..asof import InvalidAsOf, parse_as_of, progress_on
+from ..history.asof import InvalidAsOf, parse_as_of, progress_on
 from ..models import MeasureStatus, ProgressLetter
 
 

@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import spreadsheets
-from ..changes import reason_in_words
-from ..filters_commitments import CommitmentFilter
-from ..forms_commitments import CommitmentFulfilForm
+from ..access import is_coordinator
+from ..filters import CommitmentFilter
+from ..forms.commitments import CommitmentFulfilForm
+from ..history.changes import reason_in_words
 from ..locking import StaleEdit
 from ..models import Commitment, CommitmentStatus
-from ..permissions import is_coordinator
+from ..spreadsheets import files
 from .history import query_and
 
 # The model's field names in `Commitment.fulfil` errors, and the form fields they belong to.
@@ -25,8 +25,8 @@ def commitment_list(request):
         request.GET or None, queryset=Commitment.objects.for_list(request.user)
     )
     fmt = request.GET.get("format")
-    if fmt in spreadsheets.FORMATS:
-        return spreadsheets.export_rows(
+    if fmt in files.FORMATS:
+        return files.export_rows(
             commitment_header(), commitment_rows(commitments.qs), fmt, _("commitments")
         )
     query = request.GET.copy()

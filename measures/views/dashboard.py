@@ -5,7 +5,7 @@ import datetime
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..asof import measures_on, overdue_on, shown_then
+from ..history.asof import measures_on, overdue_on, shown_then
 from ..models import (
     Commitment,
     Measure,

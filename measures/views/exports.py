@@ -2,19 +2,19 @@
 
 from django.http import Http404
 
-from .. import spreadsheets
 from ..filters import MeasureFilter
 from ..models import Measure, ProgressUpdate
+from ..spreadsheets import files
 
 
 def measure_export(request, fmt):
     """Download the measures the user may see, filtered by the list's GET parameters."""
-    if fmt not in spreadsheets.FORMATS:
+    if fmt not in files.FORMATS:
         raise Http404("Unknown format")
     measures = Measure.objects.visible_to(request.user).for_list()
     measures = MeasureFilter(request.GET, queryset=measures, request=request).qs
     updates = None
     if fmt == "xlsx":
         updates = ProgressUpdate.objects.visible_to(request.user).filter(measure__in=measures)
-    sheets = spreadsheets.measures_workbook(measures, updates)
-    return spreadsheets.spreadsheet_response(sheets, fmt, "maatregelen")
+    sheets = files.measures_workbook(measures, updates)
+    return files.spreadsheet_response(sheets, fmt, "maatregelen")

@@ -6,18 +6,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from .. import spreadsheets
-from ..asof import InvalidAsOf, compare, parse_as_of, version_at
-from ..changes import (
+from ..access import is_coordinator
+from ..forms.history import ChangeFilterForm, CompareForm, RevertForm
+from ..history.asof import InvalidAsOf, compare, parse_as_of, version_at
+from ..history.changes import (
     feed_querysets,
     latest_changes,
     measure_history_querysets,
     snapshot_in_words,
 )
-from ..history_forms import ChangeFilterForm, CompareForm, RevertForm
 from ..locking import StaleEdit
 from ..models import Measure, can_read_measure, end_of_day
-from ..permissions import is_coordinator
+from ..spreadsheets import files
 
 HISTORY_PAGE_SIZE = 25
 FEED_PAGE_SIZE = 50
@@ -77,9 +77,9 @@ def change_list(request):
     arguments = form.feed_arguments() if form.is_bound and valid else {}
     querysets = feed_querysets(request.user, **arguments) if valid else {}
     fmt = request.GET.get("format")
-    if fmt in spreadsheets.FORMATS and valid:
+    if fmt in files.FORMATS and valid:
         page = latest_changes(querysets, limit=CSV_LIMIT, user=request.user)
-        return spreadsheets.export_rows(
+        return files.export_rows(
             change_header(page.show_origin), change_rows(page), fmt, _("changes")
         )
     before = form.cleaned_data.get("before") if form.is_bound and valid else None

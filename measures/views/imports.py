@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from ..access import is_coordinator
 from ..import_forms import ImportForm
-from ..imports import ImportRefused, StoredUpload, import_file, max_bytes
-from ..permissions import is_coordinator
+from ..spreadsheets.imports import ImportRefused, StoredUpload, import_file, max_bytes
 
 FORM_TEMPLATE = "measures/import_form.html"
 

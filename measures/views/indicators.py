@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from ..charts import indicator_chart_svg
-from ..forms_commitments import IndicatorValueForm
+from ..access import is_coordinator
+from ..forms.commitments import IndicatorValueForm
 from ..models import Indicator, IndicatorValue
-from ..permissions import is_coordinator
+from ..reports.charts import indicator_chart_svg
 
 
 def indicator_list(request):
@@ -29,7 +29,7 @@ def indicator_detail(request, pk):
         {
             "indicator": indicator,
             "values": values,
-            # Built by our own code, with every text escaped (see measures/charts.py).
+            # Built by our own code, with every text escaped (see measures/reports/charts.py).
             "chart": mark_safe(indicator_chart_svg(indicator, values)),
             "changed": [value for value in values if value.changed_after_report],
             "may_edit": is_coordinator(request.user),

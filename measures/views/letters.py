@@ -6,14 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..changes import stale_lines
-from ..collector import collector_paused
+from ..access import is_coordinator
+from ..forms.summaries import LetterForm
+from ..history.changes import stale_lines
 from ..locking import StaleEdit
 from ..models import ProgressLetter
-from ..permissions import is_coordinator
-from ..renderers import correction_sentences
-from ..summaries import corrections, letter_summary
-from ..summary_forms import LetterForm
+from ..reports.collector import collector_paused
+from ..reports.renderers import correction_sentences
+from ..reports.summary import corrections, letter_summary
 from .summaries import DOWNLOADS, download
 
 

@@ -15,13 +15,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from ..asof import measures_on, progress_on, shown_then
-from ..changes import m2m_history_model, m2m_target_attname, stale_lines
+from ..access import can_edit_measure, is_coordinator
 from ..filters import MeasureFilter
-from ..forms import BulkChangeForm, MeasureForm, ProgressForm
+from ..forms.measures import BulkChangeForm, MeasureForm, ProgressForm
+from ..history.asof import measures_on, progress_on, shown_then
+from ..history.changes import m2m_history_model, m2m_target_attname, stale_lines
 from ..locking import StaleEdit
 from ..models import ChangeReason, Measure, ProgressUpdate
-from ..permissions import can_edit_measure, is_coordinator
 from .as_of import AsOfRefused, as_of_control, read_as_of, with_last_progress
 
 PAGE_SIZE = 25

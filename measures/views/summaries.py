@@ -6,15 +6,15 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..collector import collector_paused
+from ..access import is_coordinator
+from ..forms.summaries import LetterForm, SummaryForm
 from ..models import ProgressLetter
-from ..permissions import is_coordinator
-from ..renderers import letter_title
-from ..renderers.docx import render_docx
-from ..renderers.markdown import render_markdown
-from ..renderers.pdf import render_pdf
-from ..summaries import build_summary, letters_to_correct
-from ..summary_forms import LetterForm, SummaryForm
+from ..reports.collector import collector_paused
+from ..reports.renderers import letter_title
+from ..reports.renderers.docx import render_docx
+from ..reports.renderers.markdown import render_markdown
+from ..reports.renderers.pdf import render_pdf
+from ..reports.summary import build_summary, letters_to_correct
 
 DOWNLOADS = {
     "md": (render_markdown, "text/markdown; charset=utf-8"),

@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from measures import spreadsheets
 from measures.models import Measure
+from measures.spreadsheets import files, layout
 
 from .conftest import log_in
 
@@ -22,11 +22,9 @@ def upload_dir(settings, tmp_path):
 
 def test_upload_preview_confirm(page, live_server, programme, tmp_path, upload_dir):
     measure = programme[0]
-    data = spreadsheets.write_xlsx(
-        spreadsheets.measures_workbook(Measure.objects.filter(pk=measure.pk))
-    )
+    data = files.write_xlsx(files.measures_workbook(Measure.objects.filter(pk=measure.pk)))
     workbook = load_workbook(io.BytesIO(data))
-    title = [c.key for c in spreadsheets.MEASURE_COLUMNS].index("title") + 1
+    title = [c.key for c in layout.MEASURE_COLUMNS].index("title") + 1
     workbook["Maatregelen"].cell(row=2, column=title, value="Geïmporteerde titel")
     path = tmp_path / "maatregelen.xlsx"
     workbook.save(path)

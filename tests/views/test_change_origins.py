@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from measures.history import acting_as
+from measures.attribution import acting_as
 from measures.models import MeasureStatus
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.history import acting_as
+from measures.attribution import acting_as
 from measures.models import Measure, MeasureStatus, Visibility
-from measures.spreadsheets import csv_cell
+from measures.spreadsheets.files import csv_cell
 
 pytestmark = pytest.mark.django_db
 

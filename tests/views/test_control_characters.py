@@ -7,8 +7,8 @@ import docx
 import pytest
 from django.urls import reverse
 
-from measures.charts import indicator_chart_png, indicator_chart_svg
 from measures.models import Indicator
+from measures.reports.charts import indicator_chart_png, indicator_chart_svg
 from tests import summary_data
 from tests.summary_data import END, START
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from measures.models import Measure, MeasureStatus
-from measures.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from measures.spreadsheets.files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from tests.commitment_data import open_commitment
 from tests.views.test_commitment_list import make_commitments
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from measures.changes import changes_since
+from measures.history.changes import changes_since
 from measures.locking import StaleEdit
 from measures.models import Measure, MeasureStatus, ProgressUpdate, UpdateState
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.history import acting_as
+from measures.attribution import acting_as
 from measures.models import MeasureStatus, Visibility
 
 pytestmark = pytest.mark.django_db

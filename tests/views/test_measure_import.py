@@ -10,10 +10,10 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from measures import spreadsheets
-from measures.imports import StoredUpload
 from measures.models import Measure, MeasureStatus, ProgressUpdate, Visibility
-from measures.spreadsheets import MEASURE_COLUMNS, UPDATE_COLUMNS, headers
+from measures.spreadsheets import files
+from measures.spreadsheets.imports import StoredUpload
+from measures.spreadsheets.layout import MEASURE_COLUMNS, UPDATE_COLUMNS, headers
 from tests.conftest import make_user
 from tests.views.test_measure_edit import form_data
 
@@ -53,11 +53,11 @@ def column(key):
 
 
 def csv_file(rows, columns=MEASURE_COLUMNS, name="maatregelen.csv"):
-    return SimpleUploadedFile(name, spreadsheets.write_csv(headers(columns), rows).encode())
+    return SimpleUploadedFile(name, files.write_csv(headers(columns), rows).encode())
 
 
 def row(measure, **values):
-    cells = dict(zip(KEYS, spreadsheets.measure_row(measure), strict=True))
+    cells = dict(zip(KEYS, files.measure_row(measure), strict=True))
     cells.update(values)
     return [cells[k] for k in KEYS]
 
@@ -273,7 +273,7 @@ def test_the_command_and_the_page_give_the_same_messages(
         row(Measure(), plan=str(measure.plan), theme="kst", owner="Politie", title=""),
     ]
     path = tmp_path / "fout.csv"
-    path.write_text(spreadsheets.write_csv(headers(MEASURE_COLUMNS), bad))
+    path.write_text(files.write_csv(headers(MEASURE_COLUMNS), bad))
     dutch(alice_client)  # the language the command speaks (settings.LANGUAGE_CODE)
     page = upload(alice_client, csv_file(bad))
     err = io.StringIO()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from measures.history import acting_as
+from measures.attribution import acting_as
 from measures.models import Measure, MeasureStatus
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,10 @@ from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from measures.access import CONTRIBUTOR, COORDINATOR, VIEWER, ensure_roles
 from measures.demo import DEMO_PASSWORD
 from measures.management.base import TrackerCommand
 from measures.models import Organisation, OrganisationKind, Profile
-from measures.permissions import CONTRIBUTOR, COORDINATOR, VIEWER, ensure_roles
 
 # username: (first name, role, (organisation abbreviation, organisation name))
 DEMO_USERS = {

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from measures import spreadsheets
 from measures.models import Measure, ProgressUpdate
+from measures.spreadsheets import files
 
 
 class Command(BaseCommand):
@@ -26,15 +26,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         try:
-            fmt = spreadsheets.detect_format(path.name)
-        except spreadsheets.UnreadableFile as exc:
+            fmt = files.detect_format(path.name)
+        except files.UnreadableFile as exc:
             raise CommandError(str(exc)) from None
         measures = Measure.objects.all()
         updates = ProgressUpdate.objects.all()
         if fmt == "xlsx":
-            path.write_bytes(spreadsheets.measures_file(measures, fmt, updates))
+            path.write_bytes(files.measures_file(measures, fmt, updates))
         elif options["updates"]:
-            path.write_text(spreadsheets.updates_file(updates, fmt), encoding="utf-8", newline="")
+            path.write_text(files.updates_file(updates, fmt), encoding="utf-8", newline="")
         else:
-            path.write_text(spreadsheets.measures_file(measures, fmt), encoding="utf-8", newline="")
+            path.write_text(files.measures_file(measures, fmt), encoding="utf-8", newline="")
         self.stdout.write(f"Written to {path}.")

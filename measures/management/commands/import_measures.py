@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from measures.imports import ImportRefused, check_size, import_file
 from measures.management.base import TrackerCommand
+from measures.spreadsheets.imports import ImportRefused, check_size, import_file
 
 
 class Command(TrackerCommand):

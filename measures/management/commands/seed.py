@@ -1,7 +1,7 @@
 from django.db import transaction
 
+from measures.access import ensure_roles
 from measures.management.base import TrackerCommand
-from measures.permissions import ensure_roles
 from measures.seeding import seed_letters
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from measures.management.base import TrackerCommand
 from measures.models import LetterStatus, ProgressLetter
-from measures.reminders import build_reminders
+from measures.reports.reminders import build_reminders
 
 
 class Command(TrackerCommand):

@@ -7,10 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from measures.models import Theme
-from measures.renderers.docx import render_docx
-from measures.renderers.markdown import render_markdown
-from measures.renderers.pdf import render_pdf, render_pdf_html
-from measures.summaries import build_summary
+from measures.reports.renderers.docx import render_docx
+from measures.reports.renderers.markdown import render_markdown
+from measures.reports.renderers.pdf import render_pdf, render_pdf_html
+from measures.reports.summary import build_summary
 
 RENDERERS = {"md": render_markdown, "docx": render_docx, "pdf": render_pdf, "html": render_pdf_html}
 

@@ -1,0 +1,233 @@
+"""Indicators and their values."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..locking import Versioned
+from .history import history
+from .letters import ProgressLetter
+from .plans import Plan
+from .reference import IndicatorUnit, Organisation, Theme, ValueStatus
+
+# --- Indicators --------------------------------------------------------------------------------
+
+
+class Indicator(models.Model):
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(
+        _("unit"), max_length=10, choices=IndicatorUnit.choices, default=IndicatorUnit.COUNT
+    )
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="indicators"
+    )
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
+    default_source = models.CharField(_("usual source"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = history()
+
+    class Meta:
+        ordering = ["theme", "order", "name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("measures:indicator_detail", args=[self.pk])
+
+    @property
+    def is_percentage(self):
+        return self.unit == IndicatorUnit.PERCENT
+
+    @property
+    def latest_value(self):
+        """Return the total (not broken down) for the most recent period, from `values.all()`
+        (so a prefetch serves it), or None."""
+        totals = [value for value in self.values.all() if not value.breakdown]
+        return max(totals, key=lambda value: (value.year, value.quarter), default=None)
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def for_table(self):
+        return self.select_related("source_letter").order_by("year", "quarter", "breakdown")
+
+    def with_report_state(self):
+        """Return the values as a list, each with `reported_in` (the sent letter that reported
+        it, or None) and `changed_after_report` (the first history record that changed it after
+        that letter's date, or None). Three queries, whatever the number of values."""
+        values = list(self.select_related("source_letter"))
+        IndicatorValue.mark_report_state(values)
+        return values
+
+
+class IndicatorValue(Versioned):
+    """The target and realised figure of one indicator for one year or quarter."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), default=0, help_text=_("1–4 for a quarter; 0 for the whole year.")
+    )
+    breakdown = models.CharField(
+        _("breakdown"),
+        max_length=100,
+        blank=True,
+        help_text=_("A part of the total, e.g. one police unit; empty for the total."),
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    realised = models.DecimalField(
+        _("realised"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ValueStatus.choices, default=ValueStatus.FINAL
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source_letter = models.ForeignKey(
+        ProgressLetter,
+        verbose_name=_("reported in letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_values",
+    )
+
+    objects = IndicatorValueQuerySet.as_manager()
+    history = history()
+
+    class Meta:
+        ordering = ["indicator", "year", "quarter", "breakdown"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "quarter", "breakdown"],
+                name="indicator_value_one_per_period",
+                violation_error_message=_("This indicator already has a value for that period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=0) & Q(quarter__lte=4),
+                name="indicator_value_quarter_range",
+                violation_error_message=_("The quarter must be 0 (whole year) or 1 to 4."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(target__gte=0),
+                name="indicator_value_target_not_negative",
+                violation_error_message=_("A target cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(realised__isnull=True) | Q(realised__gte=0),
+                name="indicator_value_realised_not_negative",
+                violation_error_message=_("A realised figure cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1900) & Q(year__lte=2200),
+                name="indicator_value_year_range",
+                violation_error_message=_("The year is out of range."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} – {self.period_label}"
+
+    @property
+    def period_label(self):
+        label = f"Q{self.quarter} {self.year}" if self.quarter else str(self.year)
+        return f"{label} ({self.breakdown})" if self.breakdown else label
+
+    def clean(self):
+        errors = {}
+        percentage = self.indicator_id and self.indicator.is_percentage
+        for field in ("target", "realised"):
+            value = getattr(self, field)
+            if value is None:
+                continue
+            if percentage and not (0 <= value <= 100):
+                errors[field] = _("A percentage lies between 0 and 100.")
+            elif value < 0:
+                errors[field] = _("A count or amount cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
+
+    # The fields whose change after a letter means parliament was told something else.
+    REPORTED_FIELDS = ("year", "quarter", "breakdown", "target", "realised", "status")
+
+    @staticmethod
+    def mark_report_state(values):
+        """Set `reported_in` and `changed_after_report` on each of `values` (see
+        `IndicatorValueQuerySet.with_report_state`), in two queries.
+
+        A value counts as reported when its `source_letter` is a sent letter, or else when a
+        letter was sent on or after the day the value was first recorded. It counts as changed
+        afterwards when a history record of a change is dated after that letter was sent
+        (`ProgressLetter.known_at`).
+        """
+        if not values:
+            return values
+        records = {}
+        for record in (
+            IndicatorValue.history.filter(id__in=[value.pk for value in values])
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        ):
+            records.setdefault(record.id, []).append(record)
+        sent = list(ProgressLetter.objects.sent().order_by("date", "pk"))
+        for value in values:
+            history_of_value = records.get(value.pk, [])
+            letter = value.source_letter if value.source_letter_id else None
+            if letter is None or not letter.is_sent:
+                created = history_of_value[0].history_date if history_of_value else None
+                created_on = timezone.localdate(created) if created else None
+                letter = next(
+                    (item for item in sent if created_on and item.date >= created_on), None
+                )
+            value.reported_in = letter
+            value.changed_after_report = None
+            if letter is None:
+                continue
+            for previous, record in zip(history_of_value, history_of_value[1:], strict=False):
+                if record.history_date > letter.known_at and any(
+                    getattr(previous, field) != getattr(record, field)
+                    for field in IndicatorValue.REPORTED_FIELDS
+                ):
+                    value.changed_after_report = record
+                    break
+        return values
+
+    @property
+    def difference(self):
+        if self.target is None or self.realised is None:
+            return None
+        return self.realised - self.target
+
+    @property
+    def percentage_of_target(self):
+        if not self.target or self.realised is None:
+            return None
+        return self.realised / self.target * 100

@@ -1,0 +1,131 @@
+"""Progress letters to parliament."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..dates import check_dates
+from ..locking import Versioned
+from .history import history
+from .reference import ChangeReason, LetterKind, LetterStatus, end_of_day
+
+# --- Letters -----------------------------------------------------------------------------------
+
+
+class ProgressLetterQuerySet(models.QuerySet):
+    def sent(self):
+        return self.filter(status=LetterStatus.SENT)
+
+    def last_sent(self, before=None):
+        """Return the most recent sent letter (on or before `before`), or None."""
+        letters = self.sent()
+        if before is not None:
+            letters = letters.filter(date__lte=before)
+        return letters.order_by("-date", "-pk").first()
+
+
+class ProgressLetter(Versioned):
+    """A letter to parliament; once sent it fixes what was reported as of its date."""
+
+    date = models.DateField(_("date"))
+    date_is_estimated = models.BooleanField(
+        _("date estimated"),
+        default=False,
+        help_text=_("The letter itself carries no date; the date was derived from its content."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=LetterKind.choices, default=LetterKind.PROGRESS
+    )
+    title = models.CharField(_("title"), max_length=300)
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period to"), null=True, blank=True)
+    kamerstuk = models.CharField(
+        _("parliamentary paper"), max_length=100, blank=True, help_text=_("e.g. 31 015, nr. 112")
+    )
+    signed_by = models.CharField(_("signed by"), max_length=200, blank=True)
+    signed_title = models.CharField(_("title of the signatory"), max_length=200, blank=True)
+    opening = models.TextField(_("opening"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFT
+    )
+    sent_at = models.DateTimeField(_("marked as sent at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked as sent by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_file = models.CharField(_("source file"), max_length=200, blank=True)
+
+    objects = ProgressLetterQuerySet.as_manager()
+    history = history()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("progress letter")
+        verbose_name_plural = _("progress letters")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_start__lte=F("period_end")),
+                name="letter_period_in_order",
+                violation_error_message=_("The period must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=LetterStatus.DRAFT) | Q(sent_at__isnull=False),
+                name="letter_sent_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%d-%m-%Y})"
+
+    def clean(self):
+        check_dates(self)  # 1900-2100, as every date the tracker takes
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise ValidationError({"period_end": _("The period must end after it starts.")})
+
+    @property
+    def is_sent(self):
+        return self.status == LetterStatus.SENT
+
+    @property
+    def as_of(self):
+        """Return the end of the letter's date, Amsterdam time."""
+        return end_of_day(self.date)
+
+    @property
+    def period(self):
+        """Return (first day, last day) the letter reports on; its date when it names none."""
+        return (self.period_start or self.date, self.period_end or self.date)
+
+    @property
+    def known_at(self):
+        """Return the record moment a sent letter fixes: the moment it was marked as sent (what
+        the tracker knew then); None for a draft, which reads now."""
+        return self.sent_at if self.is_sent else None
+
+    def mark_sent(self, *, by, at=None, history_date=None, expected_version=None):
+        """Fix the letter: from now on it reports the programme as it stood on its date.
+
+        Claims the version read (or `expected_version`), so of two people sending it at once
+        one is refused (StaleEdit). `history_date` dates the history record (replaying past
+        letters); default now.
+        """
+        if self.is_sent:
+            raise ValidationError(_("This letter has already been marked as sent."))
+        self.status = LetterStatus.SENT
+        self.sent_at = at or timezone.now()
+        self.sent_by = by
+        self.save_change(
+            by=by,
+            reason=ChangeReason.SENT,
+            expected_version=expected_version or self.version,
+            history_date=history_date,
+        )

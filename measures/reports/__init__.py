@@ -1,0 +1,1 @@
+"""Reports: the summary builder, reminders, charts and the renderers."""

@@ -1,0 +1,224 @@
+"""
+Renderers of a progress summary: they only format the structure `build_summary` returns.
+
+The letter is always Dutch (like measures/formatting.py): the fixed phrases of the letter live
+here, once, for every format. No renderer queries the database.
+"""
+
+import re
+
+from django.utils import timezone
+
+from ...formatting import date_nl
+from ...models import MeasureStatus
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean(text):
+    """Return `text` without characters no XML document may hold (user text may contain any)."""
+    return CONTROL_CHARACTERS.sub("", str(text or ""))
+
+
+def paragraphs(text):
+    """Split user text into paragraphs on blank lines, joining the lines inside each."""
+    text = clean(text)
+    if len(text.splitlines()) <= 1:  # one line, as most progress texts are: the same, sooner
+        text = text.strip()
+        return [text] if text else []
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
+    return [" ".join(line.strip() for line in block.splitlines()) for block in blocks if block]
+
+
+def letter_title(summary):
+    if summary.letter is not None:
+        return summary.letter.title
+    names = [theme.name.lower() for theme in summary.themes]
+    if not names:
+        return "Voortgang van de aanpak"
+    joined = " en ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return f"Voortgang van de aanpak van {joined}"
+
+
+def letter_date(summary):
+    """Return the letter's date, or for a draft the period's last day (today by default)."""
+    return summary.letter.date if summary.letter else min(summary.end, timezone.localdate())
+
+
+def place_and_date(summary):
+    return f"Den Haag, {date_nl(letter_date(summary))}"
+
+
+def opening(summary):
+    """Return the opening sentence, and the footnote number of the previous letter (or None)."""
+    text = (
+        "Met deze brief informeer ik uw Kamer over de voortgang van de aanpak en de "
+        f"ontwikkelingen in de periode van {summary.period_text}."
+    )
+    previous = summary.previous_letter
+    if previous is None:
+        return text, None
+    return (
+        f"{text} Deze brief sluit aan op de vorige voortgangsbrief van {date_nl(previous.date)}",
+        previous.note,
+    )
+
+
+def status_line(measure):
+    """Return "Status: lopend (trekker: Politie)" or "Status: lopend → afgerond …"; a status
+    the letters never gave ("niet vermeld") is left out rather than written."""
+    unknown = measure.status_end == MeasureStatus.UNKNOWN
+    if measure.status_start is None:
+        status = "nieuw" if unknown else f"nieuw, {measure.status_end_nl}"
+    elif measure.status_changed:
+        status = f"{measure.status_start_nl} → {measure.status_end_nl}"
+    else:
+        status = "" if unknown else measure.status_end_nl
+    parts = [f"Status: {status}"] if status else []
+    if measure.owner:
+        parts.append(f"trekker: {clean(measure.owner)}")
+    if measure.due_date and measure.is_overdue:
+        parts.append(f"gepland gereed: {date_nl(measure.due_date)}, niet gehaald")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
+def quiet_line(measures):
+    """Return the one sentence that names the measures without news in the period."""
+    names = [
+        f"{clean(m.code + ' ' + m.title if m.code else m.title)} ({clean(m.owner)})"
+        if m.owner
+        else clean(m.code + " " + m.title if m.code else m.title)
+        for m in measures
+    ]
+    if len(names) == 1:
+        return f"Over de maatregel {names[0]} is in deze periode geen voortgang gemeld."
+    listed = "; ".join(names[:-1]) + " en " + names[-1]
+    return f"Over de volgende maatregelen is in deze periode geen voortgang gemeld: {listed}."
+
+
+def no_progress_line():
+    return "Over deze periode is geen voortgang gemeld."
+
+
+def commitment_heading(commitment):
+    kind = "Motie" if commitment.kind_nl == "motie" else "Toezegging"
+    number = f" {clean(commitment.number)}" if commitment.number else ""
+    return f"{kind}{number}: {clean(commitment.title)}"
+
+
+def commitment_made(commitment):
+    """Return "Toegezegd tijdens het AO van … op …; termijn: …." (or "Ingediend door …")."""
+    text = "Ingediend" if commitment.kind_nl == "motie" else "Toegezegd"
+    if commitment.made_by:
+        text += f" door {clean(commitment.made_by)}"
+    if commitment.made_at:
+        text += f" tijdens {clean(commitment.made_at)}"
+    if commitment.made_on and date_nl(commitment.made_on) not in (commitment.made_at or ""):
+        text += f" op {date_nl(commitment.made_on)}"
+    due = commitment.deadline_text or (date_nl(commitment.due_date) if commitment.due_date else "")
+    if due:
+        text += f"; termijn: {clean(due)}"
+    return text + "."
+
+
+def commitment_answer(commitment):
+    text = f"Stand: {commitment.outcome_nl}"
+    if commitment.fulfilled_on:
+        text += f" op {date_nl(commitment.fulfilled_on)}"
+    if commitment.in_this_letter:
+        text += " met deze brief"
+    elif commitment.fulfilled_by:
+        text += f" met de brief «{clean(commitment.fulfilled_by.title)}»"
+    return text + "."
+
+
+def closing(summary):
+    """Return the closing lines (title, name), or [] when the letter names no signatory."""
+    if not summary.signed_by and not summary.signed_title:
+        return []
+    return [
+        line
+        for line in (summary.signed_title and f"{summary.signed_title},", summary.signed_by)
+        if line
+    ]
+
+
+CORRECTIONS_HEADING = "Aanvullingen en correcties op eerdere brieven"
+
+
+def _measure_name(measure):
+    title = f"{measure.code} {measure.title}" if measure.code else measure.title
+    return f"«{clean(title)}»"
+
+
+def _status_pair(measure):
+    if measure.status_start is None:
+        return f"nieuw, {measure.status_end_nl}" if measure.status_end else "nieuw"
+    if measure.status_changed:
+        return f"{measure.status_start_nl} → {measure.status_end_nl}"
+    return measure.status_end_nl or "niet vermeld"
+
+
+def corrections_section(summary):
+    """Return (heading number, [(intro, [sentences]) per letter]) of the section that offers
+    what was recorded after earlier letters about their periods, or None when there is none."""
+    if not summary.corrections:
+        return None
+    number = len(summary.themes) + (2 if summary.commitments else 1)
+    return number, [correction_sentences(item) for item in summary.corrections]
+
+
+def correction_sentences(corrections):
+    """Return (intro, [sentences]) saying what was recorded after a letter about its period."""
+    intro = (
+        f"Na mijn brief van {date_nl(corrections.letter.date)} is over de periode waarover die "
+        "brief rapporteerde het volgende aangevuld of gecorrigeerd."
+    )
+    items = []
+    for measure in corrections.added:
+        owner = f" (trekker: {clean(measure.owner)})" if measure.owner else ""
+        items.append(f"De maatregel {_measure_name(measure)}{owner} ontbrak in die brief.")
+    for measure in corrections.withdrawn:
+        items.append(
+            f"De maatregel {_measure_name(measure)} hoort niet meer bij die periode of is "
+            "ingetrokken."
+        )
+    for then, now in corrections.statuses:
+        items.append(
+            f"De status van {_measure_name(now)} in die periode was {_status_pair(now)}, "
+            f"niet {_status_pair(then)} zoals gemeld."
+        )
+    for measure, then, now in corrections.progress:
+        if then is None:
+            items.append(
+                f"Aanvulling bij {_measure_name(measure)}, {date_nl(now.date)}: "
+                f"{' '.join(paragraphs(now.text))}"
+            )
+        elif now is None:
+            items.append(
+                f"De voortgang bij {_measure_name(measure)} van {date_nl(then.date)} is "
+                "ingetrokken."
+            )
+        else:
+            items.append(
+                f"Correctie bij {_measure_name(measure)}, {date_nl(now.date)}: "
+                f"{' '.join(paragraphs(now.text))}"
+            )
+    for table, then, now in corrections.figures:
+        reported = f" (eerder gemeld: {then.realised_text})" if then is not None else ""
+        target = f", streven {now.target_text}" if now.target is not None else ""
+        items.append(
+            f"{clean(table.title)}, {now.year}: gerealiseerd {now.realised_text}{target}{reported}."
+        )
+    for then, now in corrections.commitments:
+        if now is None:
+            items.append(f"{commitment_heading(then)}: valt niet meer onder die periode.")
+            continue
+        earlier = f" (eerder gemeld: {then.outcome_nl})" if then is not None else ""
+        items.append(f"{commitment_heading(now)}: {commitment_answer(now)[:-1]}{earlier}.")
+    return intro, items
+
+
+FIGURE_HEADERS = ("Jaar", "Streven", "Gerealiseerd", "Verschil", "Ten opzichte van vorig jaar")
+SOURCE_PREFIX = "Bron"

@@ -1,0 +1,472 @@
+"""The summary as a Word letter (python-docx), with the little OXML python-docx has no API for:
+the document language, repeating table header rows, cell shading and real footnotes (a
+footnotes part of our own, since python-docx has no footnote API)."""
+
+import io
+import re
+from xml.sax.saxutils import escape, quoteattr
+
+from django.utils import translation
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.image import image as docx_image
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.shape import CT_Inline
+from docx.shared import Cm, Pt, RGBColor
+from docx.text import paragraph as docx_paragraph
+
+from ...formatting import date_nl
+from ...models import Indicator, IndicatorValue
+from ..charts import indicator_chart_png
+from ..collector import collector_paused
+from . import (
+    CORRECTIONS_HEADING,
+    FIGURE_HEADERS,
+    SOURCE_PREFIX,
+    clean,
+    closing,
+    commitment_answer,
+    commitment_heading,
+    commitment_made,
+    corrections_section,
+    letter_title,
+    no_progress_line,
+    opening,
+    paragraphs,
+    place_and_date,
+    quiet_line,
+    status_line,
+)
+
+LANGUAGE = "nl-NL"
+DARK_BLUE = RGBColor(0x15, 0x42, 0x73)
+COLUMN_WIDTHS = (Cm(1.8), Cm(2.8), Cm(3.0), Cm(2.6), Cm(4.6))
+HEADER_FILL = "E8EEF5"
+CHART_WIDTH = Cm(14.8)  # as wide as the figure table
+
+
+def _set_language(document):
+    """Mark every run as Dutch (docDefaults) so Word checks the spelling in Dutch."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attribute), LANGUAGE)
+    document.core_properties.language = LANGUAGE
+
+
+def _style(document):
+    normal = document.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+    for name, size in (("Title", 20), ("Heading 1", 15), ("Heading 2", 13), ("Heading 3", 11)):
+        style = document.styles[name]
+        style.font.size = Pt(size)
+        style.font.color.rgb = DARK_BLUE
+    _set_language(document)
+
+
+def _remember_style_ids(document):
+    """Look each style name up once: python-docx resolves a style name on every paragraph by
+    scanning all the styles (twice: the name, then the default style), which was most of the
+    render time of a long letter. The styles do not change while the letter is written."""
+    part = document.part
+    look_up = part.get_style_id
+    found = {}
+
+    def get_style_id(style_or_name, style_type):
+        if not isinstance(style_or_name, str):
+            return look_up(style_or_name, style_type)
+        key = (style_or_name, style_type)
+        if key not in found:
+            found[key] = look_up(style_or_name, style_type)
+        return found[key]
+
+    part.get_style_id = get_style_id
+
+
+class Paragraph(docx_paragraph.Paragraph):
+    """python-docx's paragraph with a quicker `add_run` for text without tabs or line breaks.
+    python-docx clears each new, empty run with an XPath query and passes the text through its
+    tab and line-break translator a character at a time; such text ends up as one `w:t` anyway."""
+
+    LAYOUT = re.compile(r"[\t\r\n]")
+
+    def add_run(self, text=None, style=None):
+        if not text or self.LAYOUT.search(text):
+            return super().add_run(text, style)
+        run = super().add_run(None, style)
+        run._r.add_t(text)
+        return run
+
+
+LAYOUT = re.compile(r"([\t\r\n])")
+
+
+def _text_xml(text):
+    """Return `text` (without tabs or line breaks) as a `w:t`, as python-docx writes it: cleaned
+    of characters XML cannot hold, and escaped."""
+    text = clean(text)
+    space = ' xml:space="preserve"' if len(text.strip()) < len(text) else ""
+    return f"<w:t{space}>{escape(text)}</w:t>"
+
+
+def run_xml(text, properties=""):
+    """Return the XML of a run holding `text` as python-docx's `add_run` writes it: a tab as
+    `w:tab`, each CR or LF as `w:br`, the rest as `w:t`; `properties` is the inside of its
+    `w:rPr` (e.g. "<w:b/>"). `text` is any user text: it is cleaned and escaped here."""
+    rpr = f"<w:rPr>{properties}</w:rPr>" if properties else ""
+    if not text:
+        content = ""
+    elif LAYOUT.search(text) is None:
+        content = _text_xml(text)
+    else:
+        content = "".join(
+            "<w:tab/>" if piece == "\t" else "<w:br/>" if piece in "\r\n" else _text_xml(piece)
+            for piece in LAYOUT.split(text)
+            if piece
+        )
+    return f"<w:r>{rpr}{content}</w:r>"
+
+
+def paragraph_xml(runs="", style_id=None):
+    """Return the XML of a paragraph with `runs` (XML) in the style with id `style_id`."""
+    style = f"<w:pPr><w:pStyle w:val={quoteattr(style_id)}/></w:pPr>" if style_id else ""
+    return f"<w:p>{style}{runs}</w:p>"
+
+
+def parse_fragment(xml):
+    """Return the elements of `xml`, WordprocessingML elements in the `w` namespace."""
+    return list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>"))
+
+
+class Blocks:
+    """Append paragraphs, tables and pictures to the end of a document's body, each in constant
+    time. python-docx's `Document.add_paragraph` and friends find the body's closing `w:sectPr`
+    by scanning all the body's children, `add_table` looks up the last section by scanning them
+    all again and `add_picture` numbers its shape by reading every id in the document: each is
+    linear in the length of the letter, which made a long letter quadratic."""
+
+    def __init__(self, document):
+        self.document = document
+        self._body = document._body
+        self._end = document.element.body.sectPr
+        self._width = document._block_width
+        self._next_shape_id = document.part.next_id
+        self._images = None  # the document's image parts by the SHA-1 of their bytes
+
+    def _append(self, element):
+        self._end.addprevious(element)
+        return element
+
+    def style_id(self, name):
+        """Return the id of the paragraph style `name` (None for the default style), as
+        python-docx resolves it when a paragraph's `style` is set to `name`."""
+        return self.document.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+
+    def xml(self, paragraphs):
+        """Append paragraphs given as WordprocessingML strings (`paragraph_xml`), parsed at
+        once: python-docx builds each element and property one by one, which was most of
+        the render time of a long letter."""
+        for element in parse_fragment("".join(paragraphs)):
+            self._end.addprevious(element)
+
+    def paragraph(self, text="", style=None):
+        """Return a new paragraph with `text` in one run (like `Document.add_paragraph`)."""
+        paragraph = Paragraph(self._append(OxmlElement("w:p")), self._body)
+        if text:
+            paragraph.add_run(text)
+        if style is not None:
+            paragraph.style = style
+        return paragraph
+
+    def _image_part(self, image):
+        """Return the image part holding `image` (a stream), added if the document has none
+        with the same bytes, as `Package.get_or_add_image_part` does. That one hashes every
+        image part already in the document to compare, which made many charts quadratic; here
+        each part's hash is taken once."""
+        image_parts = self.document.part.package.image_parts
+        if self._images is None:
+            self._images = {part.sha1: part for part in image_parts}
+        image = docx_image.Image.from_file(image)
+        if image.sha1 not in self._images:
+            self._images[image.sha1] = image_parts._add_image_part(image)
+        return self._images[image.sha1]
+
+    def picture(self, image, width):
+        """Return a new paragraph holding only the picture `image` (a stream), `width` wide
+        (like `Document.add_picture`)."""
+        image_part = self._image_part(image)
+        rid = self.document.part.relate_to(image_part, RT.IMAGE)
+        picture = image_part.image
+        cx, cy = picture.scaled_dimensions(width, None)
+        inline = CT_Inline.new_pic_inline(self._next_shape_id, rid, picture.filename, cx, cy)
+        self._next_shape_id += 1
+        paragraph = self.paragraph()
+        paragraph.add_run()._r.add_drawing(inline)
+        return paragraph
+
+
+FOOTNOTES_XML = (
+    f"<w:footnotes {nsdecls('w')}>"
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+    "<w:r><w:separator/></w:r></w:p></w:footnote>"
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0"/>'
+    "</w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>"
+    "</w:footnotes>"
+)
+
+
+class FootnotesPart(XmlPart):
+    """word/footnotes.xml, whose notes are added as XML strings and parsed at once when the
+    document is saved."""
+
+    def __init__(self, package):
+        uri = PackURI("/word/footnotes.xml")
+        super().__init__(uri, CT.WML_FOOTNOTES, parse_xml(FOOTNOTES_XML), package)
+        self.pending = []
+
+    @property
+    def blob(self):
+        self._element.extend(parse_fragment("".join(self.pending)))
+        self.pending = []
+        return super().blob
+
+
+class Footnotes:
+    """The document's footnotes part; Word numbers the notes itself, in order of reference."""
+
+    def __init__(self, document):
+        self.part = FootnotesPart(document.part.package)
+        document.part.relate_to(self.part, RT.FOOTNOTES)
+        self.next_id = 1
+
+    def add(self, paragraph, text):
+        """Add a footnote with `text` and its reference mark at the end of `paragraph`."""
+        paragraph._p.extend(parse_fragment(self.reference(text)))
+
+    def reference(self, text):
+        """Add a footnote with `text` and return the XML of its reference mark (a run)."""
+        note_id = str(self.next_id)
+        self.next_id += 1
+        self.part.pending.append(
+            f'<w:footnote w:id="{note_id}"><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+            '<w:r><w:rPr><w:sz w:val="16"/><w:vertAlign w:val="superscript"/></w:rPr>'  # 8 pt
+            '<w:footnoteRef/></w:r><w:r><w:rPr><w:sz w:val="16"/></w:rPr>'
+            f'<w:t xml:space="preserve"> {escape(clean(text))}</w:t></w:r></w:p></w:footnote>'
+        )
+        return (
+            '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+            f'<w:footnoteReference w:id="{note_id}"/></w:r>'
+        )
+
+
+TABLE_LOOK = (
+    '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
+    'w:noVBand="1" w:val="04A0"/>'
+)
+CELL_SPACING = '<w:keepNext/><w:spacing w:after="0"/>'  # table, source and chart together
+CELL_FONT = '<w:sz w:val="20"/>'  # 10 pt
+SHADING = f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>'
+
+
+def _row_xml(texts, run_properties, cell_properties="", row_properties=""):
+    """Return a table row of `texts`, the first left and the others right aligned, each cell
+    as wide as its column in `COLUMN_WIDTHS`."""
+    cells = []
+    for i, (text, width) in enumerate(zip(texts, COLUMN_WIDTHS, strict=True)):
+        align = '<w:jc w:val="right"/>' if i else ""
+        cells.append(
+            f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width.twips}"/>{cell_properties}</w:tcPr>'
+            f"<w:p><w:pPr>{CELL_SPACING}{align}</w:pPr>{run_xml(text, run_properties)}</w:p></w:tc>"
+        )
+    return f"<w:tr>{row_properties}{''.join(cells)}</w:tr>"
+
+
+def figure_table_xml(blocks, table):
+    """Return the caption, the table and the source line of a figure table as WordprocessingML,
+    as python-docx's table API wrote them: a "Table Grid" table with fixed column widths, a
+    shaded header row Word repeats on every page, and every paragraph kept with the next so
+    the table, its source and its chart stay on one page."""
+    caption = run_xml(f"Tabel {table.number}: {table.title}")
+    caption_style = quoteattr(blocks.style_id("Caption"))
+    grid_style = quoteattr(blocks.document.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE))
+    columns = "".join(f'<w:gridCol w:w="{width.twips}"/>' for width in COLUMN_WIDTHS)
+    rows = [
+        _row_xml(
+            FIGURE_HEADERS,
+            f"<w:b/>{CELL_FONT}",
+            SHADING,
+            '<w:trPr><w:tblHeader w:val="true"/></w:trPr>',
+        )
+    ]
+    for row in table.rows:
+        values = (str(row.year), row.target_text, row.realised_text, row.difference_text)
+        rows.append(_row_xml((*values, row.change_text), CELL_FONT))
+    parts = [
+        f"<w:p><w:pPr><w:pStyle w:val={caption_style}/><w:keepNext/></w:pPr>{caption}</w:p>",
+        f"<w:tbl><w:tblPr><w:tblStyle w:val={grid_style}/>"
+        f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblLayout w:type="fixed"/>'
+        f"{TABLE_LOOK}</w:tblPr><w:tblGrid>{columns}</w:tblGrid>{''.join(rows)}</w:tbl>",
+    ]
+    if table.source:
+        source = run_xml(f"{SOURCE_PREFIX}: {table.source}", '<w:i/><w:sz w:val="18"/>')
+        parts.append(f"<w:p><w:pPr><w:keepNext/></w:pPr>{source}</w:p>")
+    return parts
+
+
+def _figure_table(blocks, table):
+    blocks.xml(figure_table_xml(blocks, table))
+    _figure_chart(blocks, table)
+
+
+def chart_data(table):
+    """Return the (indicator, values) `indicator_chart_png` draws, made from the table's rows
+    as unsaved objects: the builder carries every number, the renderer does not query."""
+    indicator = Indicator(pk=table.indicator_id, name=table.title, unit=table.unit)
+    values = [
+        IndicatorValue(
+            indicator=indicator,
+            year=row.year,
+            quarter=0,
+            breakdown="",
+            target=row.target,
+            realised=row.realised,
+        )
+        for row in table.rows
+    ]
+    return indicator, values
+
+
+def chart_alt_text(table):
+    """Return the alt text of a figure table's chart: what it shows and its numbers."""
+    years = "; ".join(
+        f"{row.year}: streven {row.target_text}, gerealiseerd {row.realised_text}"
+        for row in table.rows
+    )
+    return clean(
+        f"Grafiek bij tabel {table.number}, {table.title}: gerealiseerd tegenover "
+        f"streven per jaar. {years}."
+    )
+
+
+def _figure_chart(blocks, table):
+    """Put the chart of `table` under it, with alt text in `wp:docPr/@descr`."""
+    if not table.rows:
+        return
+    with translation.override("nl"):
+        png = indicator_chart_png(*chart_data(table))
+    picture = blocks.picture(io.BytesIO(png), CHART_WIDTH)
+    picture.paragraph_format.space_before = Pt(6)
+    for doc_pr in picture._p.xpath(".//wp:docPr"):
+        doc_pr.set("descr", chart_alt_text(table))
+        doc_pr.set("title", clean(f"Grafiek: {table.title}"))
+
+
+@collector_paused
+def render_docx(summary):
+    """Return the summary as the bytes of a .docx letter."""
+    document = Document()
+    _style(document)
+    _remember_style_ids(document)
+    blocks = Blocks(document)
+    footnotes = Footnotes(document)
+    note_texts = {note.number: note.text for note in summary.notes}
+
+    def _note(paragraph, number):
+        if number:
+            footnotes.add(paragraph, note_texts[number])
+
+    title = letter_title(summary)
+    document.core_properties.title = clean(title)
+    blocks.paragraph(clean(title), style="Title")
+    blocks.paragraph(place_and_date(summary))
+    text, note = opening(summary)
+    para = blocks.paragraph(text)
+    _note(para, note)
+    if summary.previous_letter:
+        para.add_run(".")
+
+    heading_ids = [blocks.style_id(f"Heading {level}") for level in (1, 2, 3)]
+
+    def heading(text, level, note=None):
+        """A heading (with the reference to footnote `note`), as `Document.add_heading`."""
+        reference = footnotes.reference(note_texts[note]) if note else ""
+        return paragraph_xml((run_xml(text) if text else "") + reference, heading_ids[level - 1])
+
+    def plain(text):
+        """A paragraph of `text`, like `Blocks.paragraph`."""
+        return paragraph_xml(run_xml(text) if text else "")
+
+    def lead(label, text):
+        """A paragraph of `text` after a bold label (a date, "Vervolg:")."""
+        return paragraph_xml(run_xml(label, "<w:b/>") + run_xml(text))
+
+    for theme in summary.themes:
+        body = [heading(f"{theme.number}. {theme.name}", 1)]
+        for line in theme.action_lines:
+            body.append(heading(f"{line.number} {line.name}", 2))
+            for measure in line.reported:
+                label = f"{measure.code} {measure.title}" if measure.code else measure.title
+                body.append(heading(label, 3, measure.note))
+                body.append(paragraph_xml(run_xml(status_line(measure), "<w:i/>")))
+                if not measure.updates:
+                    body.append(plain(no_progress_line()))
+                for update in measure.updates:
+                    for i, block in enumerate(paragraphs(update.text)):
+                        if i == 0:
+                            body.append(lead(f"{date_nl(update.date)} – ", block))
+                        else:
+                            body.append(plain(block))
+                if measure.next_steps:
+                    body.append(lead("Vervolg: ", " ".join(paragraphs(measure.next_steps))))
+            if line.quiet:
+                body.append(plain(quiet_line(line.quiet)))
+        blocks.xml(body)
+        for table in theme.figures:
+            _figure_table(blocks, table)
+
+    if summary.commitments:
+        body = [heading(f"{len(summary.themes) + 1}. Toezeggingen en moties", 1)]
+        for commitment in summary.commitments:
+            body.append(heading(commitment_heading(commitment), 3, commitment.note))
+            body.extend(plain(block) for block in paragraphs(commitment.text))
+            made = commitment_made(commitment)
+            if made:
+                body.append(plain(made))
+            body.append(paragraph_xml(run_xml(commitment_answer(commitment), "<w:i/>")))
+            body.extend(plain(block) for block in paragraphs(commitment.fulfilment_note))
+        blocks.xml(body)
+
+    section = corrections_section(summary)
+    if section:
+        number, letters = section
+        body = [heading(f"{number}. {CORRECTIONS_HEADING}", 1)]
+        bullet = blocks.style_id("List Bullet")
+        for intro, items in letters:
+            body.append(plain(intro))
+            body.extend(paragraph_xml(run_xml(item), bullet) for item in items)
+        blocks.xml(body)
+
+    lines = closing(summary)
+    if lines:
+        blocks.paragraph()
+        para = blocks.paragraph()
+        for i, line in enumerate(lines):
+            if i:
+                para.add_run().add_break()
+            para.add_run(clean(line))
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

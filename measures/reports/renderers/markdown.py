@@ -1,0 +1,112 @@
+"""The summary as Markdown: plain text in which no user text can change the structure."""
+
+import re
+
+from ...formatting import date_nl
+from . import (
+    CORRECTIONS_HEADING,
+    FIGURE_HEADERS,
+    SOURCE_PREFIX,
+    clean,
+    closing,
+    commitment_answer,
+    commitment_heading,
+    commitment_made,
+    corrections_section,
+    letter_title,
+    no_progress_line,
+    opening,
+    paragraphs,
+    place_and_date,
+    quiet_line,
+    status_line,
+)
+
+# Every ASCII punctuation character CommonMark lets a backslash escape and that can start or
+# change structure: emphasis, links, headings, tables, HTML, code, lists, entities.
+SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~&!$])")
+# At the start of a line these make a list item or a setext heading.
+LEADING = re.compile(r"^(?:(\d+)([.)])|([-+=]))")
+
+
+def _escape_leading(match):
+    if match.group(3):
+        return "\\" + match.group(3)
+    return match.group(1) + "\\" + match.group(2)
+
+
+def escape(text, *, line_start=True):
+    """Return user text safe to place in a Markdown paragraph, heading or table cell (where
+    nothing starts a line: `line_start=False`)."""
+    text = SPECIAL.sub(r"\\\1", " ".join(clean(text).split()))
+    return LEADING.sub(_escape_leading, text) if line_start else text
+
+
+def note_ref(number):
+    return f"[^{number}]" if number else ""
+
+
+def render_markdown(summary):
+    """Return the summary as a Markdown document (str)."""
+    out = [f"# {escape(letter_title(summary))}", "", escape(place_and_date(summary)), ""]
+    text, note = opening(summary)
+    out += [escape(text) + note_ref(note) + ("." if summary.previous_letter else ""), ""]
+    for theme in summary.themes:
+        out += [f"## {theme.number}\\. {escape(theme.name)}", ""]
+        for line in theme.action_lines:
+            out += [f"### {line.number} {escape(line.name)}", ""]
+            for measure in line.reported:
+                title = f"{measure.code} {measure.title}" if measure.code else measure.title
+                out += [f"#### {escape(title)}{note_ref(measure.note)}", ""]
+                out += [f"*{escape(status_line(measure))}*", ""]
+                if not measure.updates:
+                    out += [escape(no_progress_line()), ""]
+                for update in measure.updates:
+                    for i, para in enumerate(paragraphs(update.text)):
+                        prefix = f"{escape(date_nl(update.date))} — " if i == 0 else ""
+                        out += [prefix + escape(para), ""]
+                if measure.next_steps:
+                    out += ["**Vervolg:** " + escape(" ".join(paragraphs(measure.next_steps))), ""]
+            if line.quiet:
+                out += [escape(quiet_line(line.quiet)), ""]
+        for table in theme.figures:
+            out += [f"**Tabel {table.number}: {escape(table.title)}**", ""]
+            out.append("| " + " | ".join(FIGURE_HEADERS) + " |")
+            out.append("| --- | ---: | ---: | ---: | ---: |")
+            for row in table.rows:
+                cells = (
+                    str(row.year),
+                    row.target_text,
+                    row.realised_text,
+                    row.difference_text,
+                    row.change_text,
+                )
+                out.append("| " + " | ".join(escape(c, line_start=False) for c in cells) + " |")
+            out.append("")
+            if table.source:
+                out += [f"*{SOURCE_PREFIX}: {escape(table.source)}*", ""]
+    if summary.commitments:
+        out += [f"## {len(summary.themes) + 1}\\. Toezeggingen en moties", ""]
+        for commitment in summary.commitments:
+            out += [f"### {escape(commitment_heading(commitment))}{note_ref(commitment.note)}", ""]
+            for para in paragraphs(commitment.text):
+                out += [escape(para), ""]
+            made = commitment_made(commitment)
+            if made:
+                out += [escape(made), ""]
+            out += [f"*{escape(commitment_answer(commitment))}*", ""]
+            for para in paragraphs(commitment.fulfilment_note):
+                out += [escape(para), ""]
+    section = corrections_section(summary)
+    if section:
+        number, letters = section
+        out += [f"## {number}\\. {escape(CORRECTIONS_HEADING)}", ""]
+        for intro, items in letters:
+            out += [escape(intro), ""]
+            out += [f"- {escape(item, line_start=False)}" for item in items] + [""]
+    lines = closing(summary)
+    if lines:
+        out += ["  \n".join(escape(line) for line in lines), ""]
+    for note in summary.notes:
+        out.append(f"[^{note.number}]: {escape(note.text)}")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,1 @@
+"""Spreadsheets: the column layout, reading and writing files, the import."""
