@@ -1,10 +1,11 @@
 """The register of commitments and motions: list with filters, detail, recording the answer."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from ..access import is_coordinator
@@ -14,6 +15,7 @@ from ..history.changes import reason_in_words
 from ..locking import StaleEdit
 from ..models import Commitment, CommitmentStatus
 from ..spreadsheets import files
+from .access import coordinator_required
 from .history import query_and
 
 # The model's field names in `Commitment.fulfil` errors, and the form fields they belong to.
@@ -90,9 +92,8 @@ def commitment_detail(request, pk):
 
 
 @require_POST
+@coordinator_required(_lazy("Only coordinators record how a commitment was answered."))
 def commitment_fulfil(request, pk):
-    if not is_coordinator(request.user):
-        raise PermissionDenied(_("Only coordinators record how a commitment was answered."))
     commitment = get_object_or_404(Commitment, pk=pk)
     form = CommitmentFulfilForm(request.POST, instance=commitment, user=request.user)
     if form.is_valid():

@@ -2,9 +2,10 @@
 moments, and reverting a measure to an earlier version."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..access import is_coordinator
 from ..forms.history import ChangeFilterForm, CompareForm, RevertForm
@@ -18,14 +19,11 @@ from ..history.changes import (
 from ..locking import StaleEdit
 from ..models import Measure, can_read_measure, end_of_day
 from ..spreadsheets import files
+from .access import coordinator_required, get_measure_for_user
 
 HISTORY_PAGE_SIZE = 25
 FEED_PAGE_SIZE = 50
 CSV_LIMIT = 10000
-
-
-def _visible_measure(request, pk):
-    return get_object_or_404(Measure.objects.visible_to(request.user), pk=pk)
 
 
 def _as_of_or_message(request):
@@ -44,7 +42,7 @@ def _cursor(request):
 
 
 def measure_history(request, pk):
-    measure = _visible_measure(request, pk)
+    measure = get_measure_for_user(request, pk)
     as_of = _as_of_or_message(request)
     # The history is record time: the version recorded by the end of the day (or the letter).
     known = as_of and (as_of.known or end_of_day(as_of.day))
@@ -153,10 +151,9 @@ def compare_view(request):
     return render(request, "measures/compare.html", {"form": form, "comparison": comparison})
 
 
+@coordinator_required(_lazy("Only coordinators may revert a measure to an earlier version."))
 def revert(request, pk, history_id):
-    if not is_coordinator(request.user):
-        raise PermissionDenied(_("Only coordinators may revert a measure to an earlier version."))
-    measure = _visible_measure(request, pk)
+    measure = get_measure_for_user(request, pk)
     record = get_object_or_404(measure.history.exclude(history_type="-"), history_id=history_id)
     form = RevertForm(request.POST or None, instance=measure, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -1,16 +1,17 @@
 """Indicators and their figures per period: list, detail with chart and table, entering values."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..access import is_coordinator
 from ..forms.commitments import IndicatorValueForm
 from ..models import Indicator, IndicatorValue
 from ..reports.charts import indicator_chart_svg
+from .access import coordinator_required
 
 
 def indicator_list(request):
@@ -37,11 +38,16 @@ def indicator_detail(request, pk):
     )
 
 
+COORDINATORS_ONLY = _lazy("Only coordinators enter or change the figures of an indicator.")
+
+
+@coordinator_required(COORDINATORS_ONLY)
 def indicator_value_create(request, pk):
     indicator = get_object_or_404(Indicator, pk=pk)
     return _value_form(request, indicator, IndicatorValue(indicator=indicator))
 
 
+@coordinator_required(COORDINATORS_ONLY)
 def indicator_value_edit(request, pk):
     value = get_object_or_404(IndicatorValue.objects.select_related("indicator"), pk=pk)
     return _value_form(request, value.indicator, value)
@@ -49,8 +55,6 @@ def indicator_value_edit(request, pk):
 
 def _value_form(request, indicator, value):
     """Show the form on GET; save on POST (the form runs the model's full validation)."""
-    if not is_coordinator(request.user):
-        raise PermissionDenied(_("Only coordinators enter or change the figures of an indicator."))
     form = IndicatorValueForm(
         request.POST or None, instance=value, indicator=indicator, user=request.user
     )

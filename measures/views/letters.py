@@ -1,9 +1,10 @@
 """Progress letters: the list, a letter's page (its summary as of its date), saving and sending."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from ..access import is_coordinator
@@ -14,12 +15,10 @@ from ..models import ProgressLetter
 from ..reports.collector import collector_paused
 from ..reports.renderers import correction_sentences
 from ..reports.summary import corrections, letter_summary
+from .access import coordinator_required
 from .summaries import DOWNLOADS, download
 
-
-def _require_coordinator(request):
-    if not is_coordinator(request.user):
-        raise PermissionDenied(_("Only coordinators can save and send progress letters."))
+COORDINATORS_ONLY = _lazy("Only coordinators can save and send progress letters.")
 
 
 def letter_list(request):
@@ -53,8 +52,8 @@ def letter_detail(request, pk):
 
 
 @require_POST
+@coordinator_required(COORDINATORS_ONLY)
 def letter_create(request):
-    _require_coordinator(request)
     form = LetterForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -69,8 +68,8 @@ def letter_create(request):
 
 
 @require_POST
+@coordinator_required(COORDINATORS_ONLY)
 def letter_send(request, pk):
-    _require_coordinator(request)
     letter = get_object_or_404(ProgressLetter, pk=pk)
     try:
         letter.mark_sent(by=request.user, expected_version=request.POST.get("version"))

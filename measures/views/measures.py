@@ -1,7 +1,7 @@
 """The measure list with its bulk changes, the measure page, editing, and logging progress."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -22,29 +22,10 @@ from ..history.asof import measures_on, progress_on, shown_then
 from ..history.changes import m2m_history_model, m2m_target_attname, stale_lines
 from ..locking import StaleEdit
 from ..models import ChangeReason, Measure, ProgressUpdate
+from .access import coordinator_required, get_measure_for_user
 from .as_of import AsOfRefused, as_of_control, read_as_of, with_last_progress
 
 PAGE_SIZE = 25
-
-
-def get_measure_for_user(request, pk, *, edit=False):
-    """Return the measure the user may see (404 otherwise); with `edit`, refuse (403) a user who
-    may not change it."""
-    measure = get_object_or_404(Measure.objects.visible_to(request.user), pk=pk)
-    if edit and not can_edit_measure(request.user, measure):
-        raise PermissionDenied(
-            _(
-                "Only a coordinator or a contributor of %(owner)s can change this measure "
-                "or log progress on it."
-            )
-            % {"owner": measure.owner.short_name}
-        )
-    return measure
-
-
-def require_coordinator(user, action):
-    if not is_coordinator(user):
-        raise PermissionDenied(_("Only a coordinator can %(action)s.") % {"action": action})
 
 
 def export_url(fmt, query):
@@ -91,8 +72,8 @@ def measure_list(request):
 
 
 @require_POST
+@coordinator_required(action=_lazy("change several measures at once"))
 def bulk_change(request):
-    require_coordinator(request.user, _("change several measures at once"))
     form = BulkChangeForm(
         request.POST, measures=Measure.objects.visible_to(request.user), auto_id="bulk_%s"
     )
@@ -254,8 +235,8 @@ def members_then(record, name):
     return m2m.related_model.objects.filter(pk__in=ids)
 
 
+@coordinator_required(action=_lazy("create a measure"))
 def measure_create(request):
-    require_coordinator(request.user, _("create a measure"))
     return _edit(request, Measure())
 
 
@@ -308,8 +289,8 @@ def log_progress(request, pk):
 
 
 @require_POST
+@coordinator_required(action=_lazy("approve progress for the letter"))
 def approve_update(request, pk):
-    require_coordinator(request.user, _("approve progress for the letter"))
     update = get_object_or_404(
         ProgressUpdate.objects.visible_to(request.user).select_related("measure"), pk=pk
     )
