@@ -6,6 +6,7 @@ Roles are Django groups managed in the admin: `coordinator` (the ministry: edits
 as a coordinator.
 """
 
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ObjectDoesNotExist
 
 COORDINATOR = "coordinator"
@@ -57,8 +58,6 @@ def can_edit_measure(user, measure):
 def ensure_roles():
     """Create the three role groups with their model permissions; running it again changes
     nothing."""
-    from django.contrib.auth.models import Group, Permission
-
     app_permissions = Permission.objects.filter(content_type__app_label="measures")
     coordinator, _ = Group.objects.get_or_create(name=COORDINATOR)
     coordinator.permissions.set(app_permissions)

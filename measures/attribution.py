@@ -11,6 +11,7 @@ import ipaddress
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from simple_history.models import HistoricalRecords
 
 SYSTEM_USERNAME = "systeem"
@@ -33,8 +34,6 @@ def acting_as(user, origin):
 
 def get_system_user():
     """Return the inactive account that owns changes made outside any request or command."""
-    from django.contrib.auth import get_user_model
-
     user, _ = get_user_model().objects.get_or_create(
         username=SYSTEM_USERNAME,
         defaults={"is_active": False, "first_name": "Systeem"},

@@ -211,6 +211,8 @@ def indicator_chart_png(indicator, values, *, scale=2):
 @functools.lru_cache(maxsize=PNG_CACHE_SIZE)
 def svg_png(svg, scale):
     """Return the SVG text `svg` drawn as PNG bytes at `scale` (remembered, see PNG_CACHE_SIZE)."""
+    # Imported here: importing cairosvg loads the cairo library (about 0.7 s), and only the PNG
+    # chart for Word needs it.
     from cairosvg.surface import PNGSurface
 
     class Surface(PNGSurface):

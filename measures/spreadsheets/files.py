@@ -30,12 +30,14 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
+from openpyxl.styles import Font
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from ..formatting import display_name
-from ..models import MeasureStatus
+from ..models import MeasureStatus, UpdateState
 from .layout import MEASURE_COLUMNS, UPDATE_COLUMNS, headers
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -133,8 +135,6 @@ def measure_rows(measures):
 
 def update_row(update):
     """Return the cells of one progress update, in the order of UPDATE_COLUMNS."""
-    from ..models import UpdateState
-
     return [
         update.pk,
         update.measure_id,
@@ -210,10 +210,6 @@ def write_xlsx(sheets):
     Every text cell is written as a string (never as a formula), dates as dates shown
     yyyy-mm-dd, the header row in bold and frozen.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import TYPE_STRING
-    from openpyxl.styles import Font
-
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in sheets:
