@@ -1,6 +1,7 @@
 """The coordinators' import page: upload → preview (a dry run) → confirm, with the upload kept on
 the server under a token bound to the coordinator, and the same messages as the command."""
 
+import datetime
 import io
 
 import pytest
@@ -291,3 +292,23 @@ def test_the_admin_measure_list_links_to_the_import_page(alice_client, measure):
     assert response.status_code == 200
     assert f'href="{IMPORT}"' in response.content.decode()
     assert "import_export" not in response.content.decode()
+
+
+def test_the_page_import_with_afgerond_sets_the_completion_date_through_the_one_write_path(
+    alice_client, alice, measure, upload_dir
+):
+    """The import that replaced the admin's (which left the completion date empty): a row moved to
+    "Afgerond" is saved through save_change, which dates the status and the completion."""
+    data = edited(export_xlsx(alice_client), **{f"{column('status')}2": "Afgerond"})
+    assert upload(alice_client, data).status_code == 302
+    [token] = kept(upload_dir)
+    alice_client.post(reverse("measures:import_confirm", args=[token]))
+    measure.refresh_from_db()
+    today = datetime.date.today()
+    assert (measure.status, measure.status_since, measure.completed_date) == (
+        MeasureStatus.COMPLETED,
+        today,
+        today,
+    )
+    record = measure.history.latest("history_date")
+    assert (record.history_user, record.history_change_reason) == (alice, "import")
