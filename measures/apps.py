@@ -23,5 +23,9 @@ class MeasuresConfig(AppConfig):
         user_logged_in.connect(stamp_login, dispatch_uid="measures.middleware.stamp_login")
 
     def ready(self):
+        # Imported for its side effect, once the app registry is ready: it registers the
+        # deployment checks (manage.py check --deploy).
+        from . import checks  # noqa: F401
+
         self.connect_history_origin()
         self.connect_session_clock()
