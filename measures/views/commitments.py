@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ..access import is_coordinator
@@ -92,7 +92,7 @@ def commitment_detail(request, pk):
 
 
 @require_POST
-@coordinator_required(_lazy("Only coordinators record how a commitment was answered."))
+@coordinator_required(gettext_lazy("Only coordinators record how a commitment was answered."))
 def commitment_fulfil(request, pk):
     commitment = get_object_or_404(Commitment, pk=pk)
     form = CommitmentFulfilForm(request.POST, instance=commitment, user=request.user)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ..access import is_coordinator
 from ..forms.history import ChangeFilterForm, CompareForm, RevertForm
@@ -151,7 +151,7 @@ def compare_view(request):
     return render(request, "measures/compare.html", {"form": form, "comparison": comparison})
 
 
-@coordinator_required(_lazy("Only coordinators may revert a measure to an earlier version."))
+@coordinator_required(gettext_lazy("Only coordinators may revert a measure to an earlier version."))
 def revert(request, pk, history_id):
     measure = get_measure_for_user(request, pk)
     record = get_object_or_404(measure.history.exclude(history_type="-"), history_id=history_id)

@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ..access import is_coordinator
 from ..forms.commitments import IndicatorValueForm
@@ -38,7 +38,7 @@ def indicator_detail(request, pk):
     )
 
 
-COORDINATORS_ONLY = _lazy("Only coordinators enter or change the figures of an indicator.")
+COORDINATORS_ONLY = gettext_lazy("Only coordinators enter or change the figures of an indicator.")
 
 
 @coordinator_required(COORDINATORS_ONLY)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ..access import is_coordinator
@@ -18,7 +18,7 @@ from ..reports.summary import corrections, letter_summary
 from .access import coordinator_required
 from .summaries import DOWNLOADS, download
 
-COORDINATORS_ONLY = _lazy("Only coordinators can save and send progress letters.")
+COORDINATORS_ONLY = gettext_lazy("Only coordinators can save and send progress letters.")
 
 
 def letter_list(request):

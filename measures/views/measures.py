@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from ..access import can_edit_measure, is_coordinator
@@ -72,7 +71,7 @@ def measure_list(request):
 
 
 @require_POST
-@coordinator_required(action=_lazy("change several measures at once"))
+@coordinator_required(action=gettext_lazy("change several measures at once"))
 def bulk_change(request):
     form = BulkChangeForm(
         request.POST, measures=Measure.objects.visible_to(request.user), auto_id="bulk_%s"
@@ -132,11 +131,11 @@ def _back_to_list(request):
 
 
 SORT_COLUMNS = [
-    ("title", _lazy("Title")),
-    ("owner", _lazy("Owner")),
-    ("status", _lazy("Status")),
-    ("due", _lazy("Due date")),
-    ("progress", _lazy("Last progress")),
+    ("title", gettext_lazy("Title")),
+    ("owner", gettext_lazy("Owner")),
+    ("status", gettext_lazy("Status")),
+    ("due", gettext_lazy("Due date")),
+    ("progress", gettext_lazy("Last progress")),
 ]
 
 
@@ -235,7 +234,7 @@ def members_then(record, name):
     return m2m.related_model.objects.filter(pk__in=ids)
 
 
-@coordinator_required(action=_lazy("create a measure"))
+@coordinator_required(action=gettext_lazy("create a measure"))
 def measure_create(request):
     return _edit(request, Measure())
 
@@ -289,7 +288,7 @@ def log_progress(request, pk):
 
 
 @require_POST
-@coordinator_required(action=_lazy("approve progress for the letter"))
+@coordinator_required(action=gettext_lazy("approve progress for the letter"))
 def approve_update(request, pk):
     update = get_object_or_404(
         ProgressUpdate.objects.visible_to(request.user).select_related("measure"), pk=pk
