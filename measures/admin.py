@@ -77,7 +77,25 @@ class ActionLineAdmin(SimpleHistoryAdmin):
     list_select_related = ["plan"]
 
 
-class ProgressUpdateInline(admin.StackedInline):
+class ListedInline:
+    """An inline that lists a Versioned model's rows with a link to each one's own page: rows are
+    added and changed there (or in the tracker), through the model's one write path with its
+    version check, never by the parent's formset."""
+
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ProgressUpdateInline(ListedInline, admin.StackedInline):
     model = models.ProgressUpdate
     extra = 0
     fields = [
@@ -89,8 +107,6 @@ class ProgressUpdateInline(admin.StackedInline):
         "include_in_letter",
         "state",
     ]
-    readonly_fields = ["state"]
-    show_change_link = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
@@ -237,9 +253,9 @@ class CommitmentLinkAdmin(SimpleHistoryAdmin):
     list_select_related = ["source", "target"]
 
 
-class IndicatorValueInline(admin.TabularInline):
+class IndicatorValueInline(ListedInline, admin.TabularInline):
     model = models.IndicatorValue
-    extra = 0
+    fields = ["year", "quarter", "breakdown", "target", "realised", "status", "source"]
 
 
 @admin.register(models.Indicator)

@@ -174,3 +174,32 @@ def test_the_admin_refuses_a_commitment_made_or_answered_in_the_future(client, a
     assert response.status_code == 200
     assert "made_on" in response.context["adminform"].form.errors
     assert not Commitment.objects.exists()
+
+
+def test_progress_updates_are_listed_in_the_measure_admin_but_changed_on_their_own_page(
+    client, alice, measure
+):
+    """The inline is a list with links: a row changed through the measure's formset would bypass
+    the update's own write path and version check."""
+    from measures.models import ProgressUpdate
+
+    update = measure.log_progress(by=alice, text="Eerste stap gezet")
+    measure.refresh_from_db()
+    client.force_login(alice)
+    url = f"/admin/measures/measure/{measure.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "Eerste stap gezet" in page
+    assert 'name="updates-0-text"' not in page
+    assert f"/admin/measures/progressupdate/{update.pk}/change/" in page
+
+    data = admin_change_data(measure, title="Handboek, herzien")
+    data |= {
+        "updates-TOTAL_FORMS": "1",
+        "updates-INITIAL_FORMS": "1",
+        "updates-0-id": str(update.pk),
+        "updates-0-measure": str(measure.pk),
+        "updates-0-text": "Overschreven via de maatregel",
+    }
+    assert client.post(url, data).status_code == 302
+    assert ProgressUpdate.objects.get(pk=update.pk).text == "Eerste stap gezet"
+    assert update.history.count() == 1
