@@ -1,14 +1,17 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models.constants import LOOKUP_SEP
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
 from .forms.measures import VersionedFormMixin
+from .history.changes import stale_lines
+from .locking import StaleEdit
 
 
 @admin.register(models.Theme)
@@ -143,6 +146,18 @@ class VersionedAdmin(SimpleHistoryAdmin):
         obj.save_change(
             by=request.user, expected_version=form.cleaned_data["version"] if change else None
         )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save that someone else's slipped in before (between the form's check and the
+        claim) rolls the whole request back; say so, with what changed, on the form as it is
+        now, instead of an error page."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit as stale:
+            messages.error(
+                request, " ".join([str(stale.message), *stale_lines(stale, request.user)])
+            )
+            return redirect(request.get_full_path())
 
 
 class MeasureAdminForm(VersionedAdminForm):

@@ -203,3 +203,33 @@ def test_progress_updates_are_listed_in_the_measure_admin_but_changed_on_their_o
     assert client.post(url, data).status_code == 302
     assert ProgressUpdate.objects.get(pk=update.pk).text == "Eerste stap gezet"
     assert update.history.count() == 1
+
+
+def test_a_save_slipping_in_after_the_admin_forms_check_is_refused_with_a_message(
+    client, alice, bob, measure, monkeypatch
+):
+    """Someone saves between the form's version check and the claim: the request rolls back and
+    the form page says why (it was an error page)."""
+    from measures.admin import VersionedAdminForm
+    from measures.models import Measure
+
+    checked = VersionedAdminForm.clean
+
+    def clean_then_someone_saves(form):
+        cleaned = checked(form)
+        other = Measure.objects.get(pk=measure.pk)
+        other.description = "Tussendoor gewijzigd"
+        other.save_change(by=bob)
+        return cleaned
+
+    monkeypatch.setattr(VersionedAdminForm, "clean", clean_then_someone_saves)
+    client.force_login(alice)
+    url = f"/admin/measures/measure/{measure.pk}/change/"
+    response = client.post(url, admin_change_data(measure, title="Handboek, herzien"), follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Iemand anders heeft" in page  # the refusal, in Dutch, on the change form
+    assert 'name="title"' in page
+    # In this test the other save ran in the same transaction, so it went back with the refused
+    # one; in production it is another request's, and the lines say what it changed.
+    assert Measure.objects.get(pk=measure.pk).title == measure.title

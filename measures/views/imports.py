@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from ..access import is_coordinator
-from ..import_forms import ImportForm
+from ..forms.imports import ImportForm
 from ..spreadsheets.imports import ImportRefused, StoredUpload, import_file, max_bytes
 
 FORM_TEMPLATE = "measures/import_form.html"

@@ -5,8 +5,8 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .spreadsheets import files
-from .spreadsheets.imports import max_bytes
+from ..spreadsheets import files
+from ..spreadsheets.imports import max_bytes
 
 
 class ImportForm(forms.Form):
