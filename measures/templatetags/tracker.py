@@ -1,7 +1,6 @@
 from django import template
 
 from .. import formatting
-from ..access import is_coordinator
 
 register = template.Library()
 
@@ -37,9 +36,3 @@ def shortlist(items, length=SHORTLIST_LENGTH):
     items = list(items)
     length = int(length)
     return {"shown": items[:length], "more": max(0, len(items) - length)}
-
-
-@register.filter
-def coordinator(user):
-    """Return True if `user` is a coordinator (permissions.is_coordinator), for menus."""
-    return is_coordinator(user)

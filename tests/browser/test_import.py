@@ -29,18 +29,18 @@ def test_upload_preview_confirm(page, live_server, programme, tmp_path, upload_d
     path = tmp_path / "maatregelen.xlsx"
     workbook.save(path)
 
-    log_in(page, live_server, "alice", "/")
-    page.click("nav >> a[href='/measures/import/']")
+    log_in(page, live_server, "alice", "/measures/")
+    page.click("#import-link")
     page.set_input_files("#id_file", str(path))
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     assert "/measures/import/" in page.url and page.url != f"{live_server.url}/measures/import/"
     preview = page.locator("main table").inner_text()
     assert "titel" in preview and "Geïmporteerde titel" in preview
     assert Measure.objects.get(pk=measure.pk).title != "Geïmporteerde titel"
 
-    page.click("main form[action$='/confirm/'] button")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form[action$='/confirm/'] button")
     assert page.url.endswith("/measures/")
     assert Measure.objects.get(pk=measure.pk).title == "Geïmporteerde titel"
     assert measure.history.latest("history_date").history_user.username == "alice"

@@ -213,7 +213,6 @@ def test_the_list_query_count_does_not_grow_with_the_indicators(
         indicator.save()
         value(indicator, 2015, 600, 842)
     client.force_login(vera)
-    # 1 session, 2 user, 3 indicators with theme and owner, 4 their values, 5 the user's groups
-    # (the menu offers the import to coordinators only).
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 indicators with theme and owner, 4 their values.
+    with django_assert_num_queries(4):
         client.get(reverse("measures:indicators"))
