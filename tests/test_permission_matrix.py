@@ -220,12 +220,12 @@ def cases(w):
         "measures:summary": [("get", "/summaries/", EVERYONE)],
         "measures:letters": [("get", "/letters/", EVERYONE)],
         "measures:letter_create": [
-            ("get", "/letters/new/", NOT_ALLOWED),
+            ("get", "/letters/new/", COORDINATOR_ONLY),
             ("post", "/letters/new/", COORDINATOR_ONLY),
         ],
         "measures:letter_detail": [("get", f"/letters/{w['letter'].pk}/", EVERYONE)],
         "measures:letter_send": [
-            ("get", f"/letters/{w['letter'].pk}/send/", NOT_ALLOWED),
+            ("get", f"/letters/{w['letter'].pk}/send/", COORDINATOR_ONLY),
             ("post", f"/letters/{w['letter'].pk}/send/", COORDINATOR_ONLY),
         ],
     }

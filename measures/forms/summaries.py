@@ -1,11 +1,11 @@
-"""Forms of the summary pages: the period and filters (GET) and saving a draft letter (POST)."""
+"""The form of the summary page: its period and filters (GET)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..access import is_coordinator
 from ..dates import DateField
-from ..models import Organisation, Plan, ProgressLetter, Theme
+from ..models import Organisation, Plan, Theme
 from ..widgets import DateInput
 
 FORMAT_CHOICES = [("html", "HTML"), ("md", "Markdown"), ("docx", "Word"), ("pdf", "PDF")]
@@ -55,30 +55,3 @@ class SummaryForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The period must end on or after its first day."))
         return data
-
-
-class LetterForm(forms.ModelForm):
-    """Save a summary's period as a draft progress letter."""
-
-    class Meta:
-        model = ProgressLetter
-        fields = [
-            "title",
-            "date",
-            "period_start",
-            "period_end",
-            "kamerstuk",
-            "signed_by",
-            "signed_title",
-        ]
-        widgets = {
-            "date": DateInput(),
-            "period_start": DateInput(),
-            "period_end": DateInput(),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("date", "period_start", "period_end"):
-            self.fields[name].required = True
-            self.fields[name].input_formats = ["%Y-%m-%d"]

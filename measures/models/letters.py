@@ -111,15 +111,17 @@ class ProgressLetter(Versioned):
         the tracker knew then); None for a draft, which reads now."""
         return self.sent_at if self.is_sent else None
 
-    def mark_sent(self, *, by, at=None, history_date=None, expected_version=None):
+    def mark_sent(self, *, by, at=None, history_date=None, expected_version=None, kamerstuk=None):
         """Fix the letter: from now on it reports the programme as it stood on its date.
 
         Claims the version read (or `expected_version`), so of two people sending it at once
-        one is refused (StaleEdit). `history_date` dates the history record (replaying past
-        letters); default now.
+        one is refused (StaleEdit). `kamerstuk`, when given, is the parliamentary paper it went
+        out as. `history_date` dates the history record (replaying past letters); default now.
         """
         if self.is_sent:
             raise ValidationError(_("This letter has already been marked as sent."))
+        if kamerstuk is not None:
+            self.kamerstuk = kamerstuk
         self.status = LetterStatus.SENT
         self.sent_at = at or timezone.now()
         self.sent_by = by

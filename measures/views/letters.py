@@ -5,18 +5,17 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from ..access import is_coordinator
-from ..forms.summaries import LetterForm
-from ..history.changes import stale_lines
+from ..forms.letters import LetterForm, LetterSendForm
+from ..forms.summaries import SummaryForm
 from ..locking import StaleEdit
 from ..models import ProgressLetter
 from ..reports.collector import collector_paused
 from ..reports.renderers import correction_sentences
 from ..reports.summary import corrections, letter_summary
 from .access import coordinator_required
-from .summaries import DOWNLOADS, download
+from .summaries import DOWNLOADS, default_period, download
 
 COORDINATORS_ONLY = gettext_lazy("Only coordinators can save and send progress letters.")
 
@@ -51,32 +50,55 @@ def letter_detail(request, pk):
     return render(request, "measures/letter_detail.html", context)
 
 
-@require_POST
 @coordinator_required(COORDINATORS_ONLY)
 def letter_create(request):
-    form = LetterForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request,
-            _("The letter was not saved: %(errors)s")
-            % {"errors": "; ".join(e for errors in form.errors.values() for e in errors)},
-        )
-        return redirect("measures:summary")
-    letter = form.save()
-    messages.success(request, _("The draft letter was saved."))
-    return redirect("measures:letter_detail", pk=letter.pk)
+    """A draft letter's own page: the form starts with the period in the URL (`from`, `to`,
+    `title`, as the summary page links to it); a refused form comes back with its input."""
+    start, end = default_period()
+    period = SummaryForm(
+        {"from": request.GET.get("from", start), "to": request.GET.get("to", end)},
+        user=request.user,
+    )
+    if period.is_valid():
+        start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+    initial = {
+        "title": request.GET.get("title", ""),
+        "date": end,
+        "period_start": start,
+        "period_end": end,
+    }
+    form = LetterForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        letter = form.save()
+        messages.success(request, _("The draft letter was saved."))
+        return redirect("measures:letter_detail", pk=letter.pk)
+    return render(request, "measures/letter_form.html", {"form": form})
 
 
-@require_POST
+@collector_paused
 @coordinator_required(COORDINATORS_ONLY)
 def letter_send(request, pk):
+    """Confirm that a letter went out, with its parliamentary paper and the day: a valid form
+    marks it sent (`ProgressLetter.mark_sent`); a refused one comes back with its input."""
     letter = get_object_or_404(ProgressLetter, pk=pk)
-    try:
-        letter.mark_sent(by=request.user, expected_version=request.POST.get("version"))
-    except StaleEdit as stale:
-        messages.error(request, " ".join([*stale.messages, *stale_lines(stale, request.user)]))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The letter is marked as sent; its content is now fixed."))
-    return redirect("measures:letter_detail", pk=letter.pk)
+    form = None
+    if not letter.is_sent:
+        form = LetterSendForm(request.POST or None, instance=letter, user=request.user)
+    if form is not None and form.is_valid():
+        try:
+            letter.mark_sent(
+                by=request.user,
+                at=form.sent_at(),
+                expected_version=form.cleaned_data["version"],
+                kamerstuk=form.cleaned_data["kamerstuk"],
+            )
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The letter is marked as sent; its content is now fixed."))
+            return redirect("measures:letter_detail", pk=letter.pk)
+    summary = letter_summary(letter, user=request.user) if form is not None else None
+    context = {"letter": letter, "form": form, "summary": summary}
+    return render(request, "measures/letter_send.html", context)

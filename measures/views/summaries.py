@@ -1,13 +1,14 @@
 """The progress summary page: the draft of the next letter, and its downloads."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from ..access import is_coordinator
-from ..forms.summaries import LetterForm, SummaryForm
+from ..forms.summaries import SummaryForm
 from ..models import ProgressLetter
 from ..reports.collector import collector_paused
 from ..reports.renderers import letter_title
@@ -67,14 +68,6 @@ def summary(request):
     fmt = options.get("format")
     if fmt in DOWNLOADS:
         return download(result, fmt, f"voortgang-{result.start}-{result.end}")
-    letter_form = LetterForm(
-        initial={
-            "title": letter_title(result),
-            "date": result.end,
-            "period_start": result.start,
-            "period_end": result.end,
-        }
-    )
     query = request.GET.copy()
     query.pop("format", None)
     context = {
@@ -86,7 +79,11 @@ def summary(request):
             else letters_to_correct(result.previous_letter, result.end)
         ),
         "query": query.urlencode(),
-        "letter_form": letter_form if is_coordinator(request.user) else None,
+        "new_letter_query": (
+            urlencode({"from": result.start, "to": result.end, "title": letter_title(result)})
+            if is_coordinator(request.user)
+            else ""
+        ),
         "is_coordinator": is_coordinator(request.user),
     }
     return render(request, "measures/summary.html", context)

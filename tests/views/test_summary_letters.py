@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from measures.models import LetterStatus, ProgressLetter
+from measures.models import LetterStatus, ProgressLetter, end_of_day
 from tests import summary_data
 from tests.summary_data import END, START, at, save_at
 
@@ -58,37 +59,84 @@ def test_a_coordinator_saves_the_summary_as_a_draft_letter(client, alice, db):
     assert letter.history.get().history_user == alice
 
 
-def test_a_letter_needs_a_valid_period(client, alice, db):
+def test_a_refused_draft_comes_back_with_its_input_and_the_field_error(client, alice, db):
     client.force_login(alice)
     response = client.post(
         reverse("measures:letter_create"),
         {**NEW, "period_start": "2015-07-01"},
-        follow=True,
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
+    content = response.content.decode()
+    assert response.status_code == 200
     assert ProgressLetter.objects.count() == 0
-    assert "The letter was not saved" in response.content.decode()
+    assert "The letter was not saved" in content
+    assert "The period must end after it starts." in content
+    assert 'value="2015-07-01"' in content and 'value="31 015, nr. 112"' in content
+
+
+def test_the_draft_letter_page_starts_with_the_period_in_its_link(client, alice, db):
+    client.force_login(alice)
+    url = reverse("measures:letter_create")
+    response = client.get(url, {"from": "2014-09-04", "to": "2015-06-01", "title": "Brief juni"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="period_start" value="2014-09-04"' in content
+    assert 'name="period_end" value="2015-06-01"' in content
+    assert 'name="date" value="2015-06-01"' in content
+    assert 'value="Brief juni"' in content
+
+
+def test_the_summary_links_to_the_draft_letter_page_with_its_period(client, alice, db):
+    client.force_login(alice)
+    response = client.get(reverse("measures:summary"), {"from": "2014-09-04", "to": "2015-06-01"})
+
+    content = response.content.decode()
+    assert reverse("measures:letter_create") + "?from=2014-09-04&amp;to=2015-06-01&amp;title=" in (
+        content
+    )
 
 
 def test_only_coordinators_save_or_send_letters(client, vera, bob, letters):
     letter = letters["letter"]
+    send = reverse("measures:letter_send", args=[letter.pk])
     for user in (vera, bob):
         client.force_login(user)
+        assert client.get(reverse("measures:letter_create")).status_code == 403
         assert client.post(reverse("measures:letter_create"), NEW).status_code == 403
-        response = client.post(reverse("measures:letter_send", args=[letter.pk]))
-        assert response.status_code == 403
+        assert client.get(send).status_code == 403
+        assert client.post(send, _sending(letter)).status_code == 403
     letter.refresh_from_db()
     assert letter.status == LetterStatus.DRAFT
     assert ProgressLetter.objects.count() == 2
 
 
-def test_saving_and_sending_refuse_get(client, alice, letters):
-    client.force_login(alice)
+def _sending(letter, **changes):
+    return {
+        "version": letter.version,
+        "kamerstuk": "31 015, nr. 113",
+        "sent_on": timezone.localdate().isoformat(),
+        **changes,
+    }
 
-    assert client.get(reverse("measures:letter_create")).status_code == 405
-    url = reverse("measures:letter_send", args=[letters["letter"].pk])
-    assert client.get(url).status_code == 405
+
+def test_the_confirmation_page_shows_what_sending_fixes(client, alice, letters):
+    letter = letters["letter"]
+    client.force_login(alice)
+    response = client.get(
+        reverse("measures:letter_send", args=[letter.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "This letter reports on 4 september 2014 to 1 juni 2015" in content
+    assert "fixed for good" in content
+    assert 'name="kamerstuk" value="31 015, nr. 112"' in content
+    assert f'name="sent_on" value="{timezone.localdate().isoformat()}"' in content
+    assert f'name="version" value="{letter.version}"' in content
+    detail = client.get(reverse("measures:letter_detail", args=[letter.pk])).content.decode()
+    assert f'href="{reverse("measures:letter_send", args=[letter.pk])}"' in detail
 
 
 def test_a_coordinator_marks_a_letter_as_sent_once(client, alice, letters):
@@ -96,13 +144,93 @@ def test_a_coordinator_marks_a_letter_as_sent_once(client, alice, letters):
     client.force_login(alice)
     url = reverse("measures:letter_send", args=[letter.pk])
 
-    response = client.post(url)
+    response = client.post(url, _sending(letter))
     letter.refresh_from_db()
     assert response.status_code == 302
+    assert response.url == reverse("measures:letter_detail", args=[letter.pk])
     assert letter.status == LetterStatus.SENT and letter.sent_by == alice
+    assert letter.kamerstuk == "31 015, nr. 113"
+    record = letter.history.first()
+    assert record.history_user == alice and record.status == LetterStatus.SENT
+    assert record.kamerstuk == "31 015, nr. 113"
 
-    again = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert "already been marked as sent" in again.content.decode()
+    again = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert "This letter was marked as sent on" in again.content.decode()
+    assert 'name="kamerstuk"' not in again.content.decode()
+    assert client.post(url, _sending(letter)).status_code == 200
+    assert letter.history.count() == 2
+
+
+def test_a_letter_sent_on_an_earlier_day_fixes_what_was_known_by_its_end(client, alice, letters):
+    letter = letters["letter"]
+    client.force_login(alice)
+
+    client.post(
+        reverse("measures:letter_send", args=[letter.pk]), _sending(letter, sent_on="2015-06-02")
+    )
+
+    letter.refresh_from_db()
+    assert letter.sent_at == end_of_day(datetime.date(2015, 6, 2))
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"kamerstuk": "  "}, "kamerstuk", "This field is required."),
+        ({"sent_on": "2099-01-01"}, "sent_on", "01-01-2099 lies in the future"),
+        (
+            {"sent_on": "2015-05-31"},
+            "sent_on",
+            "A letter is not sent before its date (1 juni 2015).",
+        ),
+        ({"sent_on": "31-05-2015"}, "sent_on", "Enter a valid date."),
+    ],
+)
+def test_a_refused_confirmation_keeps_its_input_and_sends_nothing(
+    client, alice, letters, changes, field, message
+):
+    letter = letters["letter"]
+    client.force_login(alice)
+    data = _sending(letter, **changes)
+    response = client.post(
+        reverse("measures:letter_send", args=[letter.pk]), data, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["form"].has_error(field)
+    assert message in content
+    assert "The letter was not marked as sent" in content
+    for name in ("kamerstuk", "sent_on"):
+        if data[name].strip():
+            assert f'value="{data[name]}"' in content
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.DRAFT and letter.history.count() == 1
+
+
+def test_a_confirmation_over_a_changed_letter_is_refused_with_what_changed(client, alice, letters):
+    letter = letters["letter"]
+    client.force_login(alice)
+    opened = letter.version
+    letter.title = "Voortgangsbrief (herzien)"
+    letter.save_change(by=alice, expected_version=opened)
+
+    url = reverse("measures:letter_send", args=[letter.pk])
+    response = client.post(url, _sending(letter, version=opened), HTTP_ACCEPT_LANGUAGE="en")
+
+    content = response.content.decode()
+    letter.refresh_from_db()
+    assert response.status_code == 200
+    assert letter.status == LetterStatus.DRAFT
+    assert "Someone else saved this while you were editing it." in content
+    assert (
+        "Voortgang aanpak kinderpornografie en kindersekstoerisme → Voortgangsbrief (herzien)"
+        in (content)
+    )
+    assert f'name="version" value="{letter.version}"' in content
+    again = client.post(url, _sending(letter))
+    letter.refresh_from_db()
+    assert again.status_code == 302 and letter.is_sent
 
 
 def test_a_letters_page_shows_its_period_as_of_its_date(client, alice, letter_data):
