@@ -9,6 +9,7 @@ from .views import (
     indicators,
     letters,
     measures,
+    review,
     summaries,
 )
 
@@ -23,6 +24,9 @@ urlpatterns = [
     path("measures/<int:pk>/edit/", measures.measure_edit, name="edit"),
     path("measures/<int:pk>/progress/", measures.log_progress, name="log_progress"),
     path("updates/<int:pk>/approve/", measures.approve_update, name="approve_update"),
+    path("review/", review.review_queue, name="review"),
+    path("review/approve/", review.review_approve, name="review_approve"),
+    path("review/<int:pk>/send-back/", review.review_send_back, name="review_send_back"),
     path("measures/<int:pk>/history/", history.measure_history, name="history"),
     path(
         "measures/<int:pk>/history/<int:history_id>/revert/",

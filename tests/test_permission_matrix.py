@@ -195,6 +195,15 @@ def cases(w):
             ("get", f"/updates/{w['update'].pk}/approve/", NOT_ALLOWED),
             ("post", f"/updates/{w['update'].pk}/approve/", COORDINATOR_ONLY),
         ],
+        "measures:review": [("get", "/review/", COORDINATOR_ONLY)],
+        "measures:review_approve": [
+            ("get", "/review/approve/", NOT_ALLOWED),
+            ("post", "/review/approve/", COORDINATOR_ONLY),
+        ],
+        "measures:review_send_back": [
+            ("get", f"/review/{w['update'].pk}/send-back/", NOT_ALLOWED),
+            ("post", f"/review/{w['update'].pk}/send-back/", COORDINATOR_ONLY),
+        ],
         "measures:revert": [
             ("get", f"/measures/{m}/history/{w['version']}/revert/", COORDINATOR_ONLY),
             ("post", f"/measures/{m}/history/{w['version']}/revert/", COORDINATOR_ONLY),

@@ -544,6 +544,18 @@ class ProgressUpdateQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(state=UpdateState.APPROVED)
 
+    def drafts(self):
+        """Return the drafts waiting for a coordinator's approval (not those sent back)."""
+        return self.filter(state=UpdateState.DRAFT)
+
+    def to_review(self):
+        """Return the drafts, oldest first, with what the review queue shows of each."""
+        return (
+            self.drafts()
+            .select_related("measure__owner", "author", "author_organisation")
+            .order_by("date", "pk")
+        )
+
 
 class HistoricalProgressUpdateQuerySet(HistoricalQuerySet):
     def visible_to(self, user):
@@ -691,6 +703,11 @@ class ProgressUpdate(Versioned):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    review_comment = models.TextField(
+        _("review comment"),
+        blank=True,
+        help_text=_("Why a coordinator sent the update back; shown to its author."),
+    )
     source_letter = models.ForeignKey(
         ProgressLetter,
         verbose_name=_("reported in letter"),
@@ -710,7 +727,7 @@ class ProgressUpdate(Versioned):
         verbose_name_plural = _("progress updates")
         constraints = [
             models.CheckConstraint(
-                condition=Q(state=UpdateState.DRAFT) | Q(approved_at__isnull=False),
+                condition=~Q(state=UpdateState.APPROVED) | Q(approved_at__isnull=False),
                 name="update_approved_has_time",
             ),
             models.CheckConstraint(
@@ -747,4 +764,19 @@ class ProgressUpdate(Versioned):
         self.approved_at = timezone.now()
         self.save_change(
             by=by, reason=ChangeReason.APPROVED, expected_version=expected_version or self.version
+        )
+
+    def send_back(self, *, by, comment, expected_version=None):
+        """Send the update back to its author with `comment` (required): it is no longer waiting
+        for approval and stays out of the letter. Claims the version read (or
+        `expected_version`), as `approve` does."""
+        if self.is_approved:
+            raise ValidationError(_("This update has already been approved."))
+        comment = (comment or "").strip()
+        if not comment:
+            raise ValidationError({"review_comment": _("Say what the author should change.")})
+        self.state = UpdateState.RETURNED
+        self.review_comment = comment
+        self.save_change(
+            by=by, reason=ChangeReason.RETURNED, expected_version=expected_version or self.version
         )

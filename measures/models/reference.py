@@ -58,6 +58,7 @@ class PlanKind(models.TextChoices):
 class UpdateState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved for the letter")
+    RETURNED = "returned", _("Sent back")
 
 
 class LetterKind(models.TextChoices):
@@ -117,6 +118,7 @@ class ChangeReason(models.TextChoices):
     translated (`changes.reason_in_words`); a reason a person types (a revert) is kept as typed."""
 
     APPROVED = "approved", _("approved for the letter")
+    RETURNED = "returned", _("sent back with a comment")
     SENT = "sent", _("marked as sent")
     ANSWERED = "answered", _("answer recorded")
     BULK = "bulk", _("bulk change")

@@ -612,7 +612,9 @@ def build_summary(
         if in_period:
             entry.has_progress = True
         if state != approved:
-            entry.drafts_waiting += in_period
+            # Sent back: out of the letter like a draft, but waiting for its author, not for
+            # approval (the review queue lists the drafts only).
+            entry.drafts_waiting += in_period and state == UpdateState.DRAFT
             continue
         if visibility not in allowed:
             continue

@@ -5,6 +5,7 @@ import datetime
 from django.shortcuts import render
 from django.utils import timezone
 
+from ..access import is_coordinator
 from ..history.asof import measures_on, overdue_on, shown_then
 from ..models import (
     Commitment,
@@ -97,6 +98,10 @@ def dashboard_data(user, today, by_action_line=False):
         .filter(due_date__lte=today + COMMITMENTS_HORIZON)
         .order_by("due_date", "pk")[:LIST_LENGTH],
         "changes": latest_changes(user),
+        # For a coordinator: the drafts waiting in the review queue.
+        "drafts_to_review": ProgressUpdate.objects.visible_to(user).drafts().count()
+        if is_coordinator(user)
+        else None,
     }
 
 

@@ -94,6 +94,19 @@ def test_it_takes_only_approved_updates_for_the_letter_dated_in_the_period(lette
     assert filo.drafts_waiting == 1
 
 
+def test_an_update_sent_back_stays_out_of_the_letter_and_waits_for_its_author(letter_data, alice):
+    draft = ProgressUpdate.objects.get(
+        state=UpdateState.DRAFT, measure__title="Tweede FILO in Bangkok"
+    )
+    draft.send_back(by=alice, comment="Graag met cijfers")
+
+    summary = build_summary(START, END)
+    filo = next(m for m in summary.measures if m.title == "Tweede FILO in Bangkok")
+    assert [u.text for u in filo.updates] == ["De tweede FILO is in Bangkok gestart."]
+    assert filo.drafts_waiting == 0  # not waiting for approval: the review queue lists drafts
+    assert filo not in summary.completeness.drafts_waiting
+
+
 def test_confidential_and_internal_measures_and_updates_never_reach_the_public_draft(
     letter_data, alice
 ):

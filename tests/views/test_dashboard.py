@@ -163,8 +163,8 @@ def test_its_query_count_does_not_grow_with_the_programme(
     client.force_login(alice)
     # session, user, groups, last sent letter, status counts, overdue rows, overdue count,
     # stale rows, stale count, commitments due, measure history, progress-update history,
-    # the sent letters of the "View as of" control
-    with django_assert_num_queries(13):
+    # the drafts to review, the sent letters of the "View as of" control
+    with django_assert_num_queries(14):
         response = client.get(URL)
     assert response.status_code == 200
 

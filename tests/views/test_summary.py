@@ -38,6 +38,11 @@ def test_the_coordinator_sees_the_draft_the_completeness_list_and_the_internal_c
     assert "Toolkit Aanpak Kindersekstoerisme (JenV)" in content  # without progress
     assert "Geheime operatie" not in content
     assert 'id="changes-heading"' in content
+    # The drafts waiting for approval link to the review queue.
+    assert (
+        f'<a href="{reverse("measures:review")}">Voortgang die op goedkeuring wacht (1)</a>'
+        in content
+    )
 
 
 def test_a_viewer_sees_the_draft_without_completeness_list_or_internal_checkbox(
