@@ -5,7 +5,7 @@ import datetime
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..access import is_coordinator
+from ..access import is_contributor, is_coordinator, user_organisation
 from ..history.asof import measures_on, overdue_on, shown_then
 from ..models import (
     Commitment,
@@ -14,6 +14,7 @@ from ..models import (
     MeasureStatus,
     ProgressLetter,
     ProgressUpdate,
+    UpdateState,
 )
 from .as_of import AsOfRefused, as_of_control, read_as_of, with_last_progress
 
@@ -88,6 +89,7 @@ def dashboard_data(user, today, by_action_line=False):
     stale = visible.open().without_progress_since(last_letter.date if last_letter else None)
     return {
         "today": today,
+        **to_do_section(user, stale),
         **status_section(visible.status_counts(by_action_line)),
         "overdue": overdue.for_list().order_by("due_date", "title")[:LIST_LENGTH],
         "overdue_count": overdue.count(),
@@ -102,6 +104,45 @@ def dashboard_data(user, today, by_action_line=False):
         "drafts_to_review": ProgressUpdate.objects.visible_to(user).drafts().count()
         if is_coordinator(user)
         else None,
+    }
+
+
+def stale_of_own_organisation(user, stale=None):
+    """Return the open measures of a contributor's organisation without progress since the last
+    sent letter (`stale`: those of the measures `user` reads, when already built), or None for
+    a user who is not a contributor of an organisation."""
+    organisation = user_organisation(user) if is_contributor(user) else None
+    if organisation is None:
+        return None
+    if stale is None:
+        last_letter = ProgressLetter.objects.last_sent()
+        stale = (
+            Measure.objects.visible_to(user)
+            .open()
+            .without_progress_since(last_letter.date if last_letter else None)
+        )
+    return stale.filter(owner_id=organisation.pk)
+
+
+def to_do_section(user, stale):
+    """Return a contributor's "For you to do": their organisation's measures still waiting for
+    progress and their own updates that are drafts or were sent back; nothing for other users."""
+    own_stale = stale_of_own_organisation(user, stale)
+    if own_stale is None:
+        return {"to_do": None}
+    updates = (
+        ProgressUpdate.objects.visible_to(user)
+        .filter(author=user, state__in=(UpdateState.DRAFT, UpdateState.RETURNED))
+        .select_related("measure")
+        .order_by("-state", "-date", "-pk")  # sent back ("returned") before drafts
+    )
+    return {
+        "to_do": {
+            "organisation": user_organisation(user),
+            "measures": own_stale.order_by("title", "pk")[:LIST_LENGTH],
+            "measures_count": own_stale.count(),
+            "updates": updates[:LIST_LENGTH],
+        }
     }
 
 

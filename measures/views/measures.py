@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -23,6 +24,7 @@ from ..locking import StaleEdit
 from ..models import ChangeReason, Measure, ProgressUpdate
 from .access import coordinator_required, get_measure_for_user
 from .as_of import AsOfRefused, as_of_control, read_as_of, with_last_progress
+from .dashboard import stale_of_own_organisation
 
 PAGE_SIZE = 25
 
@@ -277,14 +279,32 @@ def log_progress(request, pk):
             form.add_error(None, error)
         else:
             if update.is_approved:
-                messages.success(request, _("The progress has been recorded."))
+                recorded = _("The progress has been recorded.")
             else:
-                messages.success(
-                    request,
-                    _("The progress has been recorded as a draft; a coordinator approves it."),
+                recorded = _(
+                    "The progress has been recorded as a draft; a coordinator approves it."
                 )
+            messages.success(request, with_next_to_do(recorded, request.user, measure))
             return redirect(measure)
     return render(request, "measures/progress_form.html", {"form": form, "measure": measure})
+
+
+def with_next_to_do(message, user, measure):
+    """Return `message` with a link to log progress on the next measure of a contributor's
+    organisation still without progress since the last letter, when there is one."""
+    own_stale = stale_of_own_organisation(user)
+    if own_stale is None:
+        return message
+    following = own_stale.exclude(pk=measure.pk).order_by("title", "pk").first()
+    if following is None:
+        return message
+    return format_html(
+        '{} <a href="{}" id="next-to-do">{}: {}</a>',
+        message,
+        reverse("measures:log_progress", args=[following.pk]),
+        _("Next measure without progress"),
+        following,
+    )
 
 
 @require_POST
