@@ -5,8 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import DateField
-from ..formatting import date_nl
-from ..models import ProgressLetter, end_of_day, not_in_future
+from ..models import ProgressLetter
 from ..widgets import DateInput
 from .measures import VersionedFormMixin
 
@@ -40,8 +39,8 @@ class LetterForm(forms.ModelForm):
 
 class LetterSendForm(VersionedFormMixin, forms.Form):
     """The parliamentary paper and the day a letter (`instance`) went out;
-    `ProgressLetter.mark_sent` does the rest, refusing a letter someone changed since the
-    confirmation page was opened."""
+    `ProgressLetter.mark_sent` does the rest: it checks the day and refuses a letter someone
+    changed since the confirmation page was opened."""
 
     kamerstuk = forms.CharField(
         label=_("Parliamentary paper"),
@@ -59,21 +58,3 @@ class LetterSendForm(VersionedFormMixin, forms.Form):
         self.instance = instance
         super().__init__(*args, **kwargs)
         self.initial.setdefault("kamerstuk", instance.kamerstuk)
-
-    def clean_sent_on(self):
-        day = self.cleaned_data["sent_on"]
-        if day > timezone.localdate():
-            raise not_in_future(day)
-        if day < self.instance.date:
-            raise forms.ValidationError(
-                _("A letter is not sent before its date (%(day)s)."),
-                code="before_letter",
-                params={"day": date_nl(self.instance.date)},
-            )
-        return day
-
-    def sent_at(self):
-        """Return the moment the letter was sent: now when it went out today, else the end of
-        the day it went out (the letter fixes what the tracker knew by then)."""
-        day = self.cleaned_data["sent_on"]
-        return None if day == timezone.localdate() else end_of_day(day)

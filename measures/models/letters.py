@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import check_dates
+from ..formatting import date_nl
 from ..locking import Versioned
 from .history import history
-from .reference import ChangeReason, LetterKind, LetterStatus, end_of_day
+from .reference import ChangeReason, LetterKind, LetterStatus, end_of_day, not_in_future
 
 # --- Letters -----------------------------------------------------------------------------------
 
@@ -111,15 +112,35 @@ class ProgressLetter(Versioned):
         the tracker knew then); None for a draft, which reads now."""
         return self.sent_at if self.is_sent else None
 
-    def mark_sent(self, *, by, at=None, history_date=None, expected_version=None, kamerstuk=None):
+    def mark_sent(
+        self, *, by, at=None, on=None, history_date=None, expected_version=None, kamerstuk=None
+    ):
         """Fix the letter: from now on it reports the programme as it stood on its date.
 
         Claims the version read (or `expected_version`), so of two people sending it at once
         one is refused (StaleEdit). `kamerstuk`, when given, is the parliamentary paper it went
-        out as. `history_date` dates the history record (replaying past letters); default now.
+        out as. `on` is the day it went out (never in the future, never before the letter's
+        date): sent today it fixes what is known now, sent earlier what was known at the end of
+        that day. `at` gives the moment itself (replaying past letters); default now.
+        `history_date` dates the history record; default now.
         """
         if self.is_sent:
             raise ValidationError(_("This letter has already been marked as sent."))
+        if on is not None:
+            if on > timezone.localdate():
+                raise ValidationError({"sent_on": not_in_future(on)})
+            if on < self.date:
+                raise ValidationError(
+                    {
+                        "sent_on": ValidationError(
+                            _("A letter is not sent before its date (%(day)s)."),
+                            code="before_letter",
+                            params={"day": date_nl(self.date)},
+                        )
+                    }
+                )
+            if on != timezone.localdate():
+                at = end_of_day(on)
         if kamerstuk is not None:
             self.kamerstuk = kamerstuk
         self.status = LetterStatus.SENT

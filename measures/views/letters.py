@@ -88,14 +88,16 @@ def letter_send(request, pk):
         try:
             letter.mark_sent(
                 by=request.user,
-                at=form.sent_at(),
+                on=form.cleaned_data["sent_on"],
                 expected_version=form.cleaned_data["version"],
                 kamerstuk=form.cleaned_data["kamerstuk"],
             )
         except StaleEdit as stale:
             form.refuse_stale(stale)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            # Errors of the form's fields (the day) land on them; any other is the form's own.
+            on_fields = set(getattr(error, "error_dict", {})) <= set(form.fields)
+            form.add_error(None, error if on_fields else error.messages)
         else:
             messages.success(request, _("The letter is marked as sent; its content is now fixed."))
             return redirect("measures:letter_detail", pk=letter.pk)
