@@ -72,6 +72,10 @@ class ActionLineFilter(django_filters.ModelChoiceFilter):
 YES_NO = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
 
 
+# The status filter's value for measures whose status is not stated (stored as "").
+NOT_STATED = "none"
+
+
 class MeasureFilter(django_filters.FilterSet):
     """Filters of the measure list; they live in the query string, so a list can be bookmarked.
 
@@ -90,7 +94,7 @@ class MeasureFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=MeasureStatus.choices[1:],
+        choices=[*MeasureStatus.choices[1:], (NOT_STATED, MeasureStatus.UNKNOWN.label)],
         empty_label=_("All statuses"),
         method="filter_status",
     )
@@ -163,6 +167,7 @@ class MeasureFilter(django_filters.FilterSet):
         return queryset.search(value, user=self.request.user if self.request else None)
 
     def filter_status(self, queryset, name, value):
+        value = MeasureStatus.UNKNOWN if value == NOT_STATED else value
         return queryset.filter(**{"status_then" if self.as_of else "status": value})
 
     def filter_overdue(self, queryset, name, value):

@@ -59,5 +59,6 @@ urlpatterns = [
     path("letters/", letters.letter_list, name="letters"),
     path("letters/new/", letters.letter_create, name="letter_create"),
     path("letters/<int:pk>/", letters.letter_detail, name="letter_detail"),
+    path("letters/<int:pk>/check/", letters.letter_check, name="letter_check"),
     path("letters/<int:pk>/send/", letters.letter_send, name="letter_send"),
 ]

@@ -32,6 +32,11 @@ class CommitmentQuerySet(models.QuerySet):
         """Return open commitments whose deadline has passed."""
         return self.open().filter(due_date__lt=today)
 
+    def unanswered_by(self, day):
+        """Return the open commitments due on or before `day`: what a letter ending that day must
+        answer (the summary's completeness check counts the same, as recorded at a moment)."""
+        return self.open().filter(due_date__lte=day)
+
     def search(self, text):
         """Return commitments whose number, subject, text, origin or paper contain `text`."""
         words = text.split()

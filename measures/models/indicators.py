@@ -16,6 +16,20 @@ from .reference import IndicatorUnit, Organisation, Theme, ValueStatus
 # --- Indicators --------------------------------------------------------------------------------
 
 
+class IndicatorQuerySet(models.QuerySet):
+    def without_total_for(self, year):
+        """Return the indicators with no realised yearly total for `year`: the figure a summary
+        shows (see `reports.summary._figures`), still to be entered."""
+        totals = IndicatorValue.objects.filter(
+            indicator=models.OuterRef("pk"),
+            year=year,
+            quarter=0,
+            breakdown="",
+            realised__isnull=False,
+        )
+        return self.exclude(models.Exists(totals))
+
+
 class Indicator(models.Model):
     name = models.CharField(_("name"), max_length=300, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -44,6 +58,7 @@ class Indicator(models.Model):
     default_source = models.CharField(_("usual source"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = IndicatorQuerySet.as_manager()
     history = history()
 
     class Meta:

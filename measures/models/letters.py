@@ -1,5 +1,7 @@
 """Progress letters to parliament."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -26,6 +28,20 @@ class ProgressLetterQuerySet(models.QuerySet):
         if before is not None:
             letters = letters.filter(date__lte=before)
         return letters.order_by("-date", "-pk").first()
+
+    def drafts_since(self, last):
+        """Return the drafts being prepared, newest first: the unsent letters dated on or after
+        `last` (the last sent letter; None: every draft)."""
+        drafts = self.filter(status=LetterStatus.DRAFT)
+        if last is not None:
+            drafts = drafts.filter(date__gte=last.date)
+        return drafts.order_by("-date", "-pk")
+
+    def next_period(self, today=None):
+        """Return (from, to) the next letter reports on when nobody chose otherwise (see
+        `ProgressLetter.period_after`)."""
+        today = today or timezone.localdate()
+        return ProgressLetter.period_after(self.last_sent(before=today), today)
 
 
 class ProgressLetter(Versioned):
@@ -56,6 +72,15 @@ class ProgressLetter(Versioned):
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("marked as sent by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -92,6 +117,12 @@ class ProgressLetter(Versioned):
         if self.period_start and self.period_end and self.period_start > self.period_end:
             raise ValidationError({"period_end": _("The period must end after it starts.")})
 
+    @staticmethod
+    def period_after(last, today):
+        """Return (from, to) of the letter after `last` (the last sent letter, or None): from
+        its date (or 1 January) up to `today`."""
+        return (last.date if last else datetime.date(today.year, 1, 1)), today
+
     @property
     def is_sent(self):
         return self.status == LetterStatus.SENT
@@ -111,6 +142,18 @@ class ProgressLetter(Versioned):
         """Return the record moment a sent letter fixes: the moment it was marked as sent (what
         the tracker knew then); None for a draft, which reads now."""
         return self.sent_at if self.is_sent else None
+
+    def mark_checked(self, *, by, expected_version=None):
+        """Record that `by` read the draft through and found it ready to send. Claims the version
+        read (or `expected_version`): a draft changed since the page was shown is refused
+        (StaleEdit). A sent letter is not checked any more."""
+        if self.is_sent:
+            raise ValidationError(_("This letter has already been marked as sent."))
+        self.checked_at = timezone.now()
+        self.checked_by = by
+        self.save_change(
+            by=by, reason=ChangeReason.CHECKED, expected_version=expected_version or self.version
+        )
 
     def mark_sent(
         self, *, by, at=None, on=None, history_date=None, expected_version=None, kamerstuk=None

@@ -119,6 +119,7 @@ class ChangeReason(models.TextChoices):
 
     APPROVED = "approved", _("approved for the letter")
     RETURNED = "returned", _("sent back with a comment")
+    CHECKED = "checked", _("checked before sending")
     SENT = "sent", _("marked as sent")
     ANSWERED = "answered", _("answer recorded")
     BULK = "bulk", _("bulk change")

@@ -1,11 +1,14 @@
 """The dashboard: where the programme stands, what is late, and what changed lately."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from ..access import is_contributor, is_coordinator, user_organisation
+from ..filters import NOT_STATED
 from ..history.asof import measures_on, overdue_on, shown_then
 from ..models import (
     Commitment,
@@ -16,6 +19,7 @@ from ..models import (
     ProgressUpdate,
     UpdateState,
 )
+from ..reports.checklist import letter_checklist
 from .as_of import AsOfRefused, as_of_control, read_as_of, with_last_progress
 
 LIST_LENGTH = 8
@@ -51,7 +55,7 @@ def dashboard_as_of(user, as_of, by_action_line=False):
     )
     return {
         "today": as_of.day,
-        **status_section(counts),
+        **status_section(counts, as_of=as_of),
         "overdue": shown_then(
             with_last_progress(overdue, as_of, user).order_by("due_date", "title")[:LIST_LENGTH]
         ),
@@ -59,14 +63,30 @@ def dashboard_as_of(user, as_of, by_action_line=False):
     }
 
 
-def status_section(counts):
+def status_section(counts, as_of=None):
     """Return the status table's "statuses" (its columns) and "status_rows" (each row's
-    "cells" in those columns) from the rows of `MeasureQuerySet.status_counts`."""
+    "cells" in those columns, as (count, link to the measure list filtered on the row and the
+    status) pairs, and "link" for its total) from the rows of `MeasureQuerySet.status_counts`."""
     rows = status_table(counts, MeasureStatus.values)
     shown = _shown_statuses(rows)
     for row in rows:
-        row["cells"] = [row["cells"][index] for index, _value, _label in shown]
+        row["link"] = _list_url(row["filters"], as_of)
+        row["cells"] = [
+            (
+                row["cells"][index],
+                _list_url({**row["filters"], "status": value or NOT_STATED}, as_of),
+            )
+            for index, value, _label in shown
+        ]
     return {"statuses": [(value, label) for _index, value, label in shown], "status_rows": rows}
+
+
+def _list_url(filters, as_of):
+    """Return the measure list's URL with `filters` (and the moment viewed, if any)."""
+    query = urlencode(filters)
+    if as_of:
+        query = f"{query}&{as_of.query()}"
+    return f"{reverse('measures:list')}?{query}"
 
 
 def _shown_statuses(rows):
@@ -100,10 +120,8 @@ def dashboard_data(user, today, by_action_line=False):
         .filter(due_date__lte=today + COMMITMENTS_HORIZON)
         .order_by("due_date", "pk")[:LIST_LENGTH],
         "changes": latest_changes(user),
-        # For a coordinator: the drafts waiting in the review queue.
-        "drafts_to_review": ProgressUpdate.objects.visible_to(user).drafts().count()
-        if is_coordinator(user)
-        else None,
+        # For a coordinator: where the next letter stands, step by step.
+        "checklist": letter_checklist(user, today, last_letter) if is_coordinator(user) else None,
     }
 
 
@@ -152,9 +170,15 @@ def status_table(counts, statuses):
     rows = {}
     for item in counts:
         key = (item.get("theme__pk"), item["plan__pk"], item.get("action_line__pk"))
+        filters = {"plan": key[1]} if key[1] is not None else {}
+        if key[0] is not None:
+            filters["theme"] = key[0]
+        if key[2] is not None:
+            filters["action_line"] = key[2]
         row = rows.setdefault(
             key,
             {
+                "filters": filters,
                 "theme": item.get("theme__name"),
                 "plan": item["plan__short_title"] or item["plan__title"],
                 "action_line": item.get("action_line__name"),

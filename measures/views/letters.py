@@ -5,17 +5,20 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from ..access import is_coordinator
 from ..forms.letters import LetterForm, LetterSendForm
 from ..forms.summaries import SummaryForm
+from ..history.changes import stale_lines
 from ..locking import StaleEdit
 from ..models import ProgressLetter
+from ..reports.checklist import changed_since
 from ..reports.collector import collector_paused
 from ..reports.renderers import correction_sentences
 from ..reports.summary import corrections, letter_summary
 from .access import coordinator_required
-from .summaries import DOWNLOADS, default_period, download
+from .summaries import DOWNLOADS, download
 
 COORDINATORS_ONLY = gettext_lazy("Only coordinators can save and send progress letters.")
 
@@ -36,7 +39,7 @@ def _corrections_text(letter, user):
 
 @collector_paused
 def letter_detail(request, pk):
-    letter = get_object_or_404(ProgressLetter, pk=pk)
+    letter = get_object_or_404(ProgressLetter.objects.select_related("checked_by"), pk=pk)
     result = letter_summary(letter, user=request.user)
     fmt = request.GET.get("format")
     if fmt in DOWNLOADS:
@@ -46,6 +49,9 @@ def letter_detail(request, pk):
         "summary": result,
         "corrections": _corrections_text(letter, request.user),
         "is_coordinator": is_coordinator(request.user),
+        "changed_since_check": letter.checked_at is not None
+        and not letter.is_sent
+        and changed_since(letter.checked_at),
     }
     return render(request, "measures/letter_detail.html", context)
 
@@ -54,7 +60,7 @@ def letter_detail(request, pk):
 def letter_create(request):
     """A draft letter's own page: the form starts with the period in the URL (`from`, `to`,
     `title`, as the summary page links to it); a refused form comes back with its input."""
-    start, end = default_period()
+    start, end = ProgressLetter.objects.next_period()
     period = SummaryForm(
         {"from": request.GET.get("from", start), "to": request.GET.get("to", end)},
         user=request.user,
@@ -73,6 +79,23 @@ def letter_create(request):
         messages.success(request, _("The draft letter was saved."))
         return redirect("measures:letter_detail", pk=letter.pk)
     return render(request, "measures/letter_form.html", {"form": form})
+
+
+@require_POST
+@coordinator_required(COORDINATORS_ONLY)
+def letter_check(request, pk):
+    """Record that the coordinator read the draft through (`ProgressLetter.mark_checked`), for
+    the version of the letter the page showed."""
+    letter = get_object_or_404(ProgressLetter, pk=pk)
+    try:
+        letter.mark_checked(by=request.user, expected_version=request.POST.get("version"))
+    except StaleEdit as stale:
+        messages.error(request, " ".join([*stale.messages, *stale_lines(stale, request.user)]))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The draft is marked as checked."))
+    return redirect("measures:letter_detail", pk=letter.pk)
 
 
 @collector_paused

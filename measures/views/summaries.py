@@ -1,11 +1,9 @@
 """The progress summary page: the draft of the next letter, and its downloads."""
 
-import datetime
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from ..access import is_coordinator
 from ..forms.summaries import SummaryForm
@@ -27,13 +25,6 @@ DOWNLOADS = {
 }
 
 
-def default_period(today=None):
-    """Return (from, to): from the last sent letter's date (or 1 January) up to today."""
-    today = today or timezone.localdate()
-    last = ProgressLetter.objects.last_sent(before=today)
-    return (last.date if last else datetime.date(today.year, 1, 1)), today
-
-
 def download(summary, fmt, name):
     """Return the summary rendered as `fmt` as an attachment called `name`.`fmt`."""
     render_format, content_type = DOWNLOADS[fmt]
@@ -44,7 +35,7 @@ def download(summary, fmt, name):
 
 @collector_paused
 def summary(request):
-    start, end = default_period()
+    start, end = ProgressLetter.objects.next_period()
     data = None
     if request.GET:
         data = request.GET.copy()

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from measures.models import ChangeReason, ProgressUpdate, UpdateState
 
@@ -32,11 +32,9 @@ def test_a_coordinator_approves_three_drafts_from_the_queue_at_once(
     page, live_server, three_drafts
 ):
     log_in(page, live_server, "alice")
-    link = page.locator("#drafts-to-review")
+    link = page.locator("#step-review-link")
     with translation.override("nl"):  # the page's language, as the lead's catalogue has it
-        to_review = ngettext("%(counter)s draft to review", "%(counter)s drafts to review", 3) % {
-            "counter": 3
-        }
+        to_review = gettext("Review queue") + " (3)"
         approved = ngettext(
             "%(n)d update approved for the letter.", "%(n)d updates approved for the letter.", 3
         ) % {"n": 3}

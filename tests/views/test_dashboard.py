@@ -42,11 +42,47 @@ def test_it_counts_measures_per_plan_by_status(client, vera, two_lines, plan):
     assert row["total"] == 5
     statuses = [value for value, _label in response.context["statuses"]]
     counts = dict(zip(statuses, row["cells"], strict=True))
-    assert counts[MeasureStatus.IN_PROGRESS] == 3  # measures 1, 2, 5
-    assert counts[MeasureStatus.DELAYED] == 1  # measure 3
-    assert counts[MeasureStatus.NOT_STARTED] == 1
+    assert counts[MeasureStatus.IN_PROGRESS][0] == 3  # measures 1, 2, 5
+    assert counts[MeasureStatus.DELAYED][0] == 1  # measure 3
+    assert counts[MeasureStatus.NOT_STARTED][0] == 1
     assert "" not in statuses  # no measure without status, so no "not stated" column
     assert 'href="/?by=action_line"' in response.content.decode()
+
+
+def test_every_count_in_the_status_table_links_to_the_list_of_those_measures(
+    client, vera, two_lines
+):
+    """Each cell and each total opens the measure list filtered to exactly the measures it
+    counts, per plan and per theme and action line."""
+    client.force_login(vera)
+    for query in ({}, {"by": "action_line"}):
+        response = client.get(URL, query)
+        page = response.content.decode()
+        for row in response.context["status_rows"]:
+            links = [*row["cells"], (row["total"], row["link"])]
+            for count, url in links:
+                if not count:
+                    continue
+                assert f'href="{url}"'.replace("&", "&amp;") in page
+                listed = client.get(url).context["page"].paginator.count
+                assert listed == count, url
+
+
+def test_the_status_table_links_the_measures_without_a_stated_status(
+    client, vera, plan, kst, police
+):
+    make_measure(plan=plan, theme=kst, owner=police, title="Zonder status", status="")
+    make_measure(
+        plan=plan, theme=kst, owner=police, title="Gestart", status=MeasureStatus.IN_PROGRESS
+    )
+    client.force_login(vera)
+    response = client.get(URL)
+    statuses = [value for value, _label in response.context["statuses"]]
+    [row] = response.context["status_rows"]
+    count, url = dict(zip(statuses, row["cells"], strict=True))[""]
+    assert count == 1
+    listed = client.get(url).context["page"].object_list
+    assert [measure.title for measure in listed] == ["Zonder status"]
 
 
 def test_the_plans_are_listed_oldest_first_and_undated_last(client, vera, plan, kst, police):
@@ -71,8 +107,8 @@ def test_it_splits_the_counts_per_theme_and_action_line_on_request(client, vera,
     assert rows == [("Kinderpornografie", "Opsporing", 1), ("Kindersekstoerisme", "Preventie", 4)]
     statuses = [value for value, _label in response.context["statuses"]]
     counts = dict(zip(statuses, response.context["status_rows"][1]["cells"], strict=True))
-    assert counts[MeasureStatus.IN_PROGRESS] == 3
-    assert counts[MeasureStatus.DELAYED] == 1
+    assert counts[MeasureStatus.IN_PROGRESS][0] == 3
+    assert counts[MeasureStatus.DELAYED][0] == 1
     assert 'id="status-by">Show per plan' in response.content.decode()
 
 
@@ -163,8 +199,10 @@ def test_its_query_count_does_not_grow_with_the_programme(
     client.force_login(alice)
     # session, user, groups, last sent letter, status counts, overdue rows, overdue count,
     # stale rows, stale count, commitments due, measure history, progress-update history,
-    # the drafts to review, the sent letters of the "View as of" control
-    with django_assert_num_queries(14):
+    # the sent letters of the "View as of" control; the letter checklist: the draft letter,
+    # measures without progress per owner, drafts to review, commitments due unanswered,
+    # indicators without the year's total
+    with django_assert_num_queries(18):
         response = client.get(URL)
     assert response.status_code == 200
 
@@ -175,8 +213,8 @@ def test_its_query_count_for_a_contributor_does_not_grow_either(
 ):
     programme(size)
     client.force_login(bob)
-    # As for a coordinator, plus the profile and organisation behind `visible_to`, plus "For
-    # you to do": its measures, their count and the contributor's own open updates; less the
-    # drafts to review.
+    # As for a coordinator less the letter checklist (5), plus the profile and organisation
+    # behind `visible_to`, plus "For you to do": its measures, their count and the
+    # contributor's own open updates.
     with django_assert_num_queries(18):
         client.get(URL)

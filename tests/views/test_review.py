@@ -266,6 +266,6 @@ def test_the_contributor_sees_the_comment_on_the_measure_page(client, alice, bob
 def test_the_dashboard_links_a_coordinator_to_the_queue(client, alice, bob, drafts):
     client.force_login(alice)
     page = client.get(reverse("measures:dashboard")).content.decode()
-    assert f'href="{URL}" id="drafts-to-review">3 drafts to review' in page
+    assert f'href="{URL}" id="step-review-link">Review queue (3)' in page
     client.force_login(bob)
-    assert "drafts-to-review" not in client.get(reverse("measures:dashboard")).content.decode()
+    assert "step-review-link" not in client.get(reverse("measures:dashboard")).content.decode()

@@ -260,3 +260,55 @@ def test_a_letter_downloads_in_each_format(client, vera, letter_data, fmt):
 
     assert response.status_code == 200
     assert 'filename="brief-2015-06-01.' + fmt in response["Content-Disposition"]
+
+
+# --- Checking a draft before it goes out ---------------------------------------------------------
+
+
+@pytest.mark.usefixtures("english")
+def test_a_coordinator_marks_a_draft_as_checked_on_its_page(client, alice, letters):
+    letter = letters["letter"]
+    client.force_login(alice)
+    page = client.get(reverse("measures:letter_detail", args=[letter.pk])).content.decode()
+    assert "Nobody has checked this draft yet." in page
+    response = client.post(
+        reverse("measures:letter_check", args=[letter.pk]), {"version": letter.version}
+    )
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.checked_by == alice and letter.checked_at is not None
+    assert letter.history.latest().history_change_reason == "checked"
+    page = client.get(response.url).content.decode()
+    assert "The draft is marked as checked." in page
+    assert "Checked by Alice on" in page
+
+
+def test_checking_is_post_only_for_coordinators(client, alice, vera, bob, letters):
+    letter = letters["letter"]
+    url = reverse("measures:letter_check", args=[letter.pk])
+    assert client.post(url, {"version": letter.version}).status_code == 302  # to the login page
+    for user in (vera, bob):
+        client.force_login(user)
+        assert client.post(url, {"version": letter.version}).status_code == 403
+    client.force_login(alice)
+    assert client.get(url).status_code == 405
+    letter.refresh_from_db()
+    assert letter.checked_at is None
+
+
+@pytest.mark.usefixtures("english")
+def test_checking_a_draft_changed_since_the_page_was_shown_is_refused(client, alice, letters):
+    letter = letters["letter"]
+    client.force_login(alice)
+    opened = letter.version
+    letter.title = "Voortgangsbrief (herzien)"
+    letter.save_change(by=alice, expected_version=opened)
+    response = client.post(
+        reverse("measures:letter_check", args=[letter.pk]),
+        {"version": opened},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    letter.refresh_from_db()
+    assert letter.checked_at is None
+    assert "Someone else saved this while you were editing it." in response.content.decode()
