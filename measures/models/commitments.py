@@ -32,6 +32,17 @@ class CommitmentQuerySet(models.QuerySet):
         """Return open commitments whose deadline has passed."""
         return self.open().filter(due_date__lt=today)
 
+    def for_organisation(self, organisation, user):
+        """Return the commitments linked to a measure of `organisation` that `user` may read."""
+        measures = Measure.objects.visible_to(user).filter(owner=organisation)
+        return self.filter(
+            models.Exists(
+                Commitment.measures.through.objects.filter(
+                    commitment_id=models.OuterRef("pk"), measure__in=measures
+                )
+            )
+        )
+
     def unanswered_by(self, day):
         """Return the open commitments due on or before `day`: what a letter ending that day must
         answer (the summary's completeness check counts the same, as recorded at a moment)."""

@@ -109,7 +109,7 @@ def dashboard_data(user, today, by_action_line=False):
     stale = visible.open().without_progress_since(last_letter.date if last_letter else None)
     return {
         "today": today,
-        **to_do_section(user, stale),
+        **to_do_section(user, stale, today),
         **status_section(visible.status_counts(by_action_line)),
         "overdue": overdue.for_list().order_by("due_date", "title")[:LIST_LENGTH],
         "overdue_count": overdue.count(),
@@ -142,9 +142,10 @@ def stale_of_own_organisation(user, stale=None):
     return stale.filter(owner_id=organisation.pk)
 
 
-def to_do_section(user, stale):
+def to_do_section(user, stale, today):
     """Return a contributor's "For you to do": their organisation's measures still waiting for
-    progress and their own updates that are drafts or were sent back; nothing for other users."""
+    progress, their own updates that are drafts or were sent back, and the open commitments
+    linked to their organisation's measures falling due; nothing for other users."""
     own_stale = stale_of_own_organisation(user, stale)
     if own_stale is None:
         return {"to_do": None}
@@ -154,12 +155,17 @@ def to_do_section(user, stale):
         .select_related("measure")
         .order_by("-state", "-date", "-pk")  # sent back ("returned") before drafts
     )
+    organisation = user_organisation(user)
     return {
         "to_do": {
-            "organisation": user_organisation(user),
+            "organisation": organisation,
             "measures": own_stale.order_by("title", "pk")[:LIST_LENGTH],
             "measures_count": own_stale.count(),
             "updates": updates[:LIST_LENGTH],
+            "commitments": Commitment.objects.open()
+            .for_organisation(organisation, user)
+            .filter(due_date__lte=today + COMMITMENTS_HORIZON)
+            .order_by("due_date", "pk")[:LIST_LENGTH],
         }
     }
 

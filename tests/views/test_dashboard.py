@@ -215,6 +215,6 @@ def test_its_query_count_for_a_contributor_does_not_grow_either(
     client.force_login(bob)
     # As for a coordinator less the letter checklist (5), plus the profile and organisation
     # behind `visible_to`, plus "For you to do": its measures, their count and the
-    # contributor's own open updates.
-    with django_assert_num_queries(18):
+    # contributor's own open updates and the commitments on their organisation's measures due.
+    with django_assert_num_queries(19):
         client.get(URL)

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from measures.models import MeasureStatus
+from measures.models import Commitment, CommitmentKind, CommitmentStatus, MeasureStatus
 from tests.factories import make_measure
 
 pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
@@ -56,6 +56,39 @@ def test_a_contributor_sees_their_draft_and_their_sent_back_update_with_its_comm
     # Carol, of another organisation, has none of Bob's updates to do.
     client.force_login(carol)
     assert list(client.get(URL).context["to_do"]["updates"]) == []
+
+
+def test_a_contributor_sees_the_commitments_on_their_measures_falling_due(
+    client, bob, prosecution, police_measures, today
+):
+    waiting, _with_progress = police_measures
+    other = make_measure(like=waiting, owner=prosecution, title="Van het OM 2")
+
+    def commitment(title, due, *measures, **extra):
+        made = Commitment.objects.create(
+            kind=CommitmentKind.COMMITMENT, title=title, text=title, due_date=due, **extra
+        )
+        made.measures.set(measures)
+        return made
+
+    due = commitment("Rapportage pilot", today + datetime.timedelta(days=10), waiting)
+    late = commitment("Evaluatie", today - datetime.timedelta(days=3), waiting, other)
+    commitment("Ver weg", today + datetime.timedelta(days=200), waiting)
+    commitment("Van het OM", today, other)
+    commitment(
+        "Al beantwoord",
+        today,
+        waiting,
+        status=CommitmentStatus.FULFILLED,
+        fulfilled_on=today,
+    )
+    client.force_login(bob)
+    response = client.get(URL)
+    assert list(response.context["to_do"]["commitments"]) == [late, due]
+    page = response.content.decode()
+    assert f'href="{reverse("measures:commitment_detail", args=[late.pk])}"' in page
+    assert "overdue since" in page
+    assert f'href="{URL}measures/?owner={waiting.owner_id}" id="my-measures"' in page
 
 
 @pytest.mark.parametrize("user", ["alice", "vera"])
