@@ -286,7 +286,17 @@ def log_progress(request, pk):
                 )
             messages.success(request, with_next_to_do(recorded, request.user, measure))
             return redirect(measure)
-    return render(request, "measures/progress_form.html", {"form": form, "measure": measure})
+    previous = (
+        ProgressUpdate.objects.visible_to(request.user)
+        .filter(measure=measure)
+        .order_by("-date", "-pk")
+        .first()
+    )
+    return render(
+        request,
+        "measures/progress_form.html",
+        {"form": form, "measure": measure, "previous": previous},
+    )
 
 
 def with_next_to_do(message, user, measure):

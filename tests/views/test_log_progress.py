@@ -265,3 +265,39 @@ def test_an_update_entered_out_of_order_leaves_the_later_status_alone(alice, joi
         datetime.date(2016, 11, 1),
         datetime.date(2016, 11, 1),
     )
+
+
+def test_the_form_shows_the_previous_update_the_user_may_read(client, alice, bob, measure, today):
+    client.force_login(bob)
+    assert (
+        "No progress has been logged on this measure yet."
+        in client.get(url(measure)).content.decode()
+    )
+    measure.log_progress(
+        by=alice,
+        date=today - datetime.timedelta(days=40),
+        text="De pilot is gestart.",
+        next_steps="Evaluatie in het voorjaar.",
+    )
+    measure.log_progress(
+        by=alice, date=today - datetime.timedelta(days=90), text="Een oudere stap."
+    )
+    page = client.get(url(measure)).content.decode()
+    assert "De pilot is gestart." in page
+    assert "Evaluatie in het voorjaar." in page
+    assert "Een oudere stap." not in page
+
+
+@pytest.mark.parametrize("updates", [1, 20])
+def test_the_forms_query_count_does_not_grow_with_the_updates(
+    client, alice, bob, measure, today, updates, django_assert_num_queries
+):
+    for day in range(updates):
+        measure.log_progress(
+            by=alice, date=today - datetime.timedelta(days=day + 1), text=f"Stap {day}"
+        )
+    client.force_login(bob)
+    # session, user, groups, profile, organisation (access), the measure, the previous
+    # update, the measure's owner (the heading)
+    with django_assert_num_queries(8):
+        assert client.get(url(measure)).status_code == 200
