@@ -63,10 +63,52 @@ class Indicator(models.Model):
 
     @property
     def latest_value(self):
-        """Return the total (not broken down) for the most recent period, from `values.all()`
-        (so a prefetch serves it), or None."""
-        totals = [value for value in self.values.all() if not value.breakdown]
-        return max(totals, key=lambda value: (value.year, value.quarter), default=None)
+        """Return the figure for the most recent period from `values.all()` (so a prefetch
+        serves it): its total, or, for an indicator recorded only by breakdown, the first
+        breakdown of that period; None without figures."""
+        values = list(self.values.all())
+        if not values:
+            return None
+        latest = max((value.year, value.quarter) for value in values)
+        of_period = [value for value in values if (value.year, value.quarter) == latest]
+        return min(of_period, key=lambda value: (bool(value.breakdown), value.breakdown))
+
+    def breakdown_names(self):
+        """Return the names of the breakdowns, in order, from `breakdowns.all()` (a prefetch
+        serves it)."""
+        return [breakdown.name for breakdown in self.breakdowns.all()]
+
+
+class IndicatorBreakdown(models.Model):
+    """A part an indicator's total is broken down into (a police unit, a kind of report). A
+    value names its breakdown by this name (`IndicatorValue.breakdown`), so the figures
+    recorded before breakdowns were listed keep showing."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="breakdowns",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+
+    history = history()
+
+    class Meta:
+        ordering = ["indicator", "order", "name"]
+        verbose_name = _("breakdown")
+        verbose_name_plural = _("breakdowns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "name"],
+                name="indicator_breakdown_name_unique",
+                violation_error_message=_("This indicator already has a breakdown by that name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class IndicatorValueQuerySet(models.QuerySet):
