@@ -109,7 +109,7 @@ def test_its_query_count_does_not_grow_with_the_plans(
     assert len(response.context["plans"]) == count
 
 
-# --- Creating and changing -------------------------------------------------------------------------
+# --- Creating and changing -----------------------------------------------------------------------
 
 
 def test_a_coordinator_creates_a_plan_with_three_action_lines(client, alice, kst):
