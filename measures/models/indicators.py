@@ -73,6 +73,20 @@ class Indicator(models.Model):
         of_period = [value for value in values if (value.year, value.quarter) == latest]
         return min(of_period, key=lambda value: (bool(value.breakdown), value.breakdown))
 
+    def add_breakdown(self, name, *, by=None, history_date=None):
+        """Return the breakdown called `name`, listed last when it is new, as a change by `by`
+        dated `history_date` (default now). A value saved with a breakdown the indicator did
+        not list yet lists it, so the grid shows every one."""
+        breakdown = self.breakdowns.filter(name=name).first()
+        if breakdown is None:
+            last = self.breakdowns.aggregate(last=models.Max("order"))["last"] or 0
+            breakdown = IndicatorBreakdown(indicator=self, name=name, order=last + 1)
+            breakdown._history_user = by
+            if history_date is not None:
+                breakdown._history_date = history_date
+            breakdown.save()
+        return breakdown
+
     def breakdown_names(self):
         """Return the names of the breakdowns, in order, from `breakdowns.all()` (a prefetch
         serves it)."""
@@ -202,6 +216,16 @@ class IndicatorValue(Versioned):
     def period_label(self):
         label = f"Q{self.quarter} {self.year}" if self.quarter else str(self.year)
         return f"{label} ({self.breakdown})" if self.breakdown else label
+
+    def prepare_change(self):
+        """List the value's breakdown on its indicator when it is a new one (the change's
+        transaction takes it back if the value is refused)."""
+        if self.breakdown and self.indicator_id:
+            self.indicator.add_breakdown(
+                self.breakdown,
+                by=getattr(self, "_history_user", None),
+                history_date=getattr(self, "_history_date", None),
+            )
 
     def clean(self):
         errors = {}

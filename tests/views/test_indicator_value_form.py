@@ -157,3 +157,18 @@ def test_the_edit_form_shows_a_stored_number_with_a_decimal_comma(client, alice,
     page = client.get(edit_url(figure)).content.decode()
     assert 'name="realised" value="22,5"' in page
     assert 'name="target" value="600"' in page
+
+
+def test_a_value_with_a_new_breakdown_lists_it_on_the_indicator(client, alice, indicator):
+    client.force_login(alice)
+    response = client.post(new_url(indicator), form_data(breakdown="Eenheid Noord"))
+    assert response.status_code == 302
+    breakdown = indicator.breakdowns.get()
+    assert (breakdown.name, breakdown.order) == ("Eenheid Noord", 1)
+    assert breakdown.history.get().history_user == alice
+
+
+def test_a_refused_value_lists_no_breakdown(client, alice, indicator):
+    client.force_login(alice)
+    client.post(new_url(indicator), form_data(breakdown="Eenheid Noord", realised="-1"))
+    assert not indicator.breakdowns.exists()
