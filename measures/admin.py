@@ -290,6 +290,13 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     inlines = [IndicatorBreakdownInline, IndicatorValueInline]
 
 
+@admin.register(models.IndicatorBreakdown)
+class IndicatorBreakdownAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "indicator", "order"]
+    list_filter = ["indicator"]
+    list_select_related = ["indicator"]
+
+
 @admin.register(models.IndicatorValue)
 class IndicatorValueAdmin(VersionedAdmin):
     # Numbers the Dutch way, as on the tracker's own forms ("22,0" is 22, not 220).
