@@ -87,6 +87,14 @@ class Indicator(models.Model):
             breakdown.save()
         return breakdown
 
+    def rename_breakdown_values(self, old, new, *, by):
+        """Give the values recorded under breakdown `old` the breakdown `new`, each through
+        its `save_change`, after the breakdown itself was renamed (raise ValidationError, e.g.
+        when a period already has a value under `new`; the caller's transaction undoes it)."""
+        for value in self.values.filter(breakdown=old):
+            value.breakdown = new
+            value.save_change(by=by)
+
     def breakdown_names(self):
         """Return the names of the breakdowns, in order, from `breakdowns.all()` (a prefetch
         serves it)."""

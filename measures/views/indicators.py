@@ -1,6 +1,7 @@
 """Indicators and their figures per period: list, detail with chart and table, entering values."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -68,14 +69,23 @@ def _indicator_form(request, indicator):
     form = IndicatorForm(data, instance=indicator)
     breakdowns = BreakdownFormSet(data, instance=indicator, prefix="breakdowns")
     if data is not None and form.is_valid() and breakdowns.is_valid():
-        with transaction.atomic():
-            indicator = form.save()
-            breakdowns.instance = indicator
-            breakdowns.save()
-        messages.success(
-            request, _("The indicator “%(name)s” has been saved.") % {"name": indicator}
-        )
-        return redirect(indicator)
+        try:
+            with transaction.atomic():
+                indicator = form.save()
+                breakdowns.instance = indicator
+                breakdowns.save()
+                for row in breakdowns.initial_forms:
+                    if "name" in row.changed_data:
+                        indicator.rename_breakdown_values(
+                            row.initial["name"], row.cleaned_data["name"], by=request.user
+                        )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request, _("The indicator “%(name)s” has been saved.") % {"name": indicator}
+            )
+            return redirect(indicator)
     return render(request, "measures/indicator_form.html", {"form": form, "breakdowns": breakdowns})
 
 

@@ -140,3 +140,51 @@ def test_the_list_offers_set_up_to_coordinators_only(client, alice, vera, kst):
     page = client.get(LIST_URL).content.decode()
     assert NEW_URL not in page and reverse("measures:setup") not in page
     assert reverse("measures:plans") in page
+
+
+def rename_data(indicator, kst, breakdown, new_name):
+    data = indicator_data(kst, name=indicator.name)
+    data.update(
+        {
+            "breakdowns-TOTAL_FORMS": "1",
+            "breakdowns-INITIAL_FORMS": "1",
+            "breakdowns-0-id": str(breakdown.pk),
+            "breakdowns-0-indicator": str(indicator.pk),
+            "breakdowns-0-name": new_name,
+            "breakdowns-0-order": "1",
+        }
+    )
+    return data
+
+
+def test_renaming_a_breakdown_renames_its_figures_with_history(client, alice, kst):
+    indicator = interventions(kst)
+    figure = value(indicator, 2015, None, 12, breakdown="KLPD")
+    breakdown = IndicatorBreakdown.objects.create(indicator=indicator, name="KLPD", order=1)
+    client.force_login(alice)
+    response = client.post(
+        edit_url(indicator), rename_data(indicator, kst, breakdown, "Landelijke Eenheid")
+    )
+    assert response.status_code == 302
+    figure.refresh_from_db()
+    assert figure.breakdown == "Landelijke Eenheid"
+    assert figure.history.latest().history_user == alice
+    assert indicator.breakdown_names() == ["Landelijke Eenheid"]
+
+
+def test_a_rename_onto_figures_of_another_breakdown_is_refused_whole(client, alice, kst):
+    indicator = interventions(kst)
+    value(indicator, 2015, None, 12, breakdown="KLPD")
+    # A figure under a breakdown text the indicator does not list (recorded before the list).
+    value(indicator, 2015, None, 30, breakdown="Landelijke Eenheid")
+    klpd = IndicatorBreakdown.objects.create(indicator=indicator, name="KLPD", order=1)
+    client.force_login(alice)
+    data = rename_data(indicator, kst, klpd, "Landelijke Eenheid")
+    response = client.post(edit_url(indicator), data)
+    assert response.status_code == 200
+    assert "already has a value for that period" in response.content.decode()
+    assert set(indicator.values.values_list("breakdown", flat=True)) == {
+        "KLPD",
+        "Landelijke Eenheid",
+    }
+    assert indicator.breakdown_names() == ["KLPD"]
