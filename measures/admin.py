@@ -3,12 +3,14 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import models as db_models
 from django.db.models.constants import LOOKUP_SEP
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
+from .forms.fields import DutchDecimalField
 from .forms.measures import VersionedFormMixin
 from .history.changes import stale_lines
 from .locking import StaleEdit
@@ -273,17 +275,32 @@ class IndicatorValueInline(ListedInline, admin.TabularInline):
     fields = ["year", "quarter", "breakdown", "target", "realised", "status", "source"]
 
 
+class IndicatorBreakdownInline(admin.TabularInline):
+    model = models.IndicatorBreakdown
+    fields = ["name", "order"]
+    extra = 0
+
+
 @admin.register(models.Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "unit", "theme", "owner"]
     list_filter = ["unit", "theme"]
     search_fields = ["name", "description"]
     list_select_related = ["theme", "owner"]
-    inlines = [IndicatorValueInline]
+    inlines = [IndicatorBreakdownInline, IndicatorValueInline]
+
+
+@admin.register(models.IndicatorBreakdown)
+class IndicatorBreakdownAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "indicator", "order"]
+    list_filter = ["indicator"]
+    list_select_related = ["indicator"]
 
 
 @admin.register(models.IndicatorValue)
 class IndicatorValueAdmin(VersionedAdmin):
+    # Numbers the Dutch way, as on the tracker's own forms ("22,0" is 22, not 220).
+    formfield_overrides = {db_models.DecimalField: {"form_class": DutchDecimalField}}
     list_display = ["indicator", "year", "quarter", "breakdown", "target", "realised", "status"]
     list_filter = ["indicator", "year", "status"]
     list_select_related = ["indicator"]

@@ -71,13 +71,15 @@ class Versioned(models.Model):
         with transaction.atomic():
             if expected_version is not None and self.pk is not None:
                 self._claim_version(expected_version)
-            self.prepare_change(**step)
-            self.full_clean()
+            # Who, why and when first: the model's own step may write related rows as part of
+            # the same change (an indicator value lists a new breakdown).
             self._history_user = by
             self._change_reason = reason or ""
             if history_date is not None:
                 self._history_date = history_date
             try:
+                self.prepare_change(**step)
+                self.full_clean()
                 self.save()
             finally:
                 self.__dict__.pop("_history_date", None)

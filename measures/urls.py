@@ -10,6 +10,7 @@ from .views import (
     letters,
     measures,
     review,
+    setup,
     summaries,
 )
 
@@ -39,7 +40,10 @@ urlpatterns = [
     path("commitments/<int:pk>/", commitments.commitment_detail, name="commitment_detail"),
     path("commitments/<int:pk>/fulfil/", commitments.commitment_fulfil, name="commitment_fulfil"),
     path("indicators/", indicators.indicator_list, name="indicators"),
+    path("indicators/new/", indicators.indicator_create, name="indicator_create"),
     path("indicators/<int:pk>/", indicators.indicator_detail, name="indicator_detail"),
+    path("indicators/<int:pk>/edit/", indicators.indicator_edit, name="indicator_edit"),
+    path("indicators/<int:pk>/figures/", indicators.indicator_figures, name="indicator_figures"),
     path(
         "indicators/<int:pk>/values/new/",
         indicators.indicator_value_create,
@@ -56,6 +60,18 @@ urlpatterns = [
     path("measures/import/<str:token>/confirm/", imports.import_confirm, name="import_confirm"),
     path("measures/import/<str:token>/cancel/", imports.import_cancel, name="import_cancel"),
     path("summaries/", summaries.summary, name="summary"),
+    path("plans/", setup.plan_list, name="plans"),
+    path("plans/new/", setup.plan_create, name="plan_create"),
+    path("plans/<int:pk>/edit/", setup.plan_edit, name="plan_edit"),
+    path("setup/", setup.setup, name="setup"),
+    path("setup/themes/new/", setup.theme_create, name="theme_create"),
+    path("setup/themes/<int:pk>/edit/", setup.theme_edit, name="theme_edit"),
+    path("setup/organisations/new/", setup.organisation_create, name="organisation_create"),
+    path(
+        "setup/organisations/<int:pk>/edit/",
+        setup.organisation_edit,
+        name="organisation_edit",
+    ),
     path("letters/", letters.letter_list, name="letters"),
     path("letters/new/", letters.letter_create, name="letter_create"),
     path("letters/<int:pk>/", letters.letter_detail, name="letter_detail"),

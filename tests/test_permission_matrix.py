@@ -124,6 +124,9 @@ def world(alice, bob, carol, vera, measure, police, kst):
         "indicator": indicator,
         "value": value,
         "letter": letter,
+        "plan": measure.plan,
+        "theme": kst,
+        "organisation": police,
     }
 
 
@@ -226,6 +229,44 @@ def cases(w):
             ("get", f"/indicators/values/{w['value'].pk}/edit/", COORDINATOR_ONLY),
             ("post", f"/indicators/values/{w['value'].pk}/edit/", COORDINATOR_ONLY),
         ],
+        "measures:indicator_create": [
+            ("get", "/indicators/new/", COORDINATOR_ONLY),
+            ("post", "/indicators/new/", COORDINATOR_ONLY),
+        ],
+        "measures:indicator_edit": [
+            ("get", f"/indicators/{w['indicator'].pk}/edit/", COORDINATOR_ONLY),
+            ("post", f"/indicators/{w['indicator'].pk}/edit/", COORDINATOR_ONLY),
+        ],
+        "measures:indicator_figures": [
+            ("get", f"/indicators/{w['indicator'].pk}/figures/", COORDINATOR_ONLY),
+            ("post", f"/indicators/{w['indicator'].pk}/figures/", COORDINATOR_ONLY),
+        ],
+        "measures:plans": [("get", "/plans/", EVERYONE)],
+        "measures:plan_create": [
+            ("get", "/plans/new/", COORDINATOR_ONLY),
+            ("post", "/plans/new/", COORDINATOR_ONLY),
+        ],
+        "measures:plan_edit": [
+            ("get", f"/plans/{w['plan'].pk}/edit/", COORDINATOR_ONLY),
+            ("post", f"/plans/{w['plan'].pk}/edit/", COORDINATOR_ONLY),
+        ],
+        "measures:setup": [("get", "/setup/", COORDINATOR_ONLY)],
+        "measures:theme_create": [
+            ("get", "/setup/themes/new/", COORDINATOR_ONLY),
+            ("post", "/setup/themes/new/", COORDINATOR_ONLY),
+        ],
+        "measures:theme_edit": [
+            ("get", f"/setup/themes/{w['theme'].pk}/edit/", COORDINATOR_ONLY),
+            ("post", f"/setup/themes/{w['theme'].pk}/edit/", COORDINATOR_ONLY),
+        ],
+        "measures:organisation_create": [
+            ("get", "/setup/organisations/new/", COORDINATOR_ONLY),
+            ("post", "/setup/organisations/new/", COORDINATOR_ONLY),
+        ],
+        "measures:organisation_edit": [
+            ("get", f"/setup/organisations/{w['organisation'].pk}/edit/", COORDINATOR_ONLY),
+            ("post", f"/setup/organisations/{w['organisation'].pk}/edit/", COORDINATOR_ONLY),
+        ],
         "measures:summary": [("get", "/summaries/", EVERYONE)],
         "measures:letters": [("get", "/letters/", EVERYONE)],
         "measures:letter_create": [
@@ -255,7 +296,18 @@ def test_the_matrix_covers_every_route_of_the_app():
     assert app_routes == set(
         cases(
             dict.fromkeys(
-                ["measure", "secret", "update", "commitment", "indicator", "value", "letter"],
+                [
+                    "measure",
+                    "secret",
+                    "update",
+                    "commitment",
+                    "indicator",
+                    "value",
+                    "letter",
+                    "plan",
+                    "theme",
+                    "organisation",
+                ],
                 type("X", (), {"pk": 1})(),
             )
             | {"version": 1}

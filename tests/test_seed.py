@@ -302,7 +302,14 @@ def test_a_figure_added_to_an_already_loaded_letter_is_all_that_a_new_run_writes
     assert written == {"IndicatorValue": 1}
     after = row_counts()
     changed = {label for label in after if after[label] != before[label]}
-    assert changed == {"measures.IndicatorValue", "measures.HistoricalIndicatorValue"}
+    # The value, and its breakdown "test" listed on the indicator (with history).
+    assert changed == {
+        "measures.IndicatorValue",
+        "measures.HistoricalIndicatorValue",
+        "measures.IndicatorBreakdown",
+        "measures.HistoricalIndicatorBreakdown",
+    }
     added = value("Interventies", 2015, "test")
+    assert added.indicator.breakdown_names()[-1] == "test"
     assert added.source_letter == letter(datetime.date(2016, 3, 21))
     assert added.history.get().history_date.astimezone(AMSTERDAM).date() == added.source_letter.date

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ..dates import DateField
 from ..models import CommitmentStatus, IndicatorValue, ProgressLetter
 from ..widgets import DateInput
+from .fields import DutchDecimalField
 from .measures import VersionedFormMixin
 
 
@@ -69,17 +70,23 @@ class IndicatorValueForm(VersionedFormMixin, forms.ModelForm):
             "note",
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"target": DutchDecimalField, "realised": DutchDecimalField}
+
+    # The field a clash with another value of the same period is shown at (None: the form's).
+    period_field = "year"
 
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.indicator = indicator
-        self.fields["quarter"].help_text = ""
-        self.fields["quarter"].widget = forms.Select(
-            choices=[(0, _("Whole year"))]
-            + [(q, _("Quarter %(q)d") % {"q": q}) for q in range(1, 5)]
-        )
-        self.fields["source_letter"].queryset = ProgressLetter.objects.order_by("-date", "-pk")
-        if not self.instance.pk and indicator.default_source:
+        if "quarter" in self.fields:
+            self.fields["quarter"].help_text = ""
+            self.fields["quarter"].widget = forms.Select(
+                choices=[(0, _("Whole year"))]
+                + [(q, _("Quarter %(q)d") % {"q": q}) for q in range(1, 5)]
+            )
+        if "source_letter" in self.fields:
+            self.fields["source_letter"].queryset = ProgressLetter.objects.order_by("-date", "-pk")
+        if "source" in self.fields and not self.instance.pk and indicator.default_source:
             self.fields["source"].initial = indicator.default_source
 
     def _post_clean(self):
@@ -93,4 +100,4 @@ class IndicatorValueForm(VersionedFormMixin, forms.ModelForm):
             known = set(self.non_field_errors())
             for message in error.message_dict.get(NON_FIELD_ERRORS, []):
                 if message not in known:
-                    self.add_error("year", message)
+                    self.add_error(self.period_field, message)

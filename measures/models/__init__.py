@@ -12,7 +12,7 @@ One module per concern; every public name is re-exported here, so
 
 from .commitments import Commitment, CommitmentLink, CommitmentQuerySet
 from .history import HistoryOrigin, TrackedHistory, history
-from .indicators import Indicator, IndicatorValue, IndicatorValueQuerySet
+from .indicators import Indicator, IndicatorBreakdown, IndicatorValue, IndicatorValueQuerySet
 from .letters import ProgressLetter, ProgressLetterQuerySet
 from .measures import (
     HistoricalMeasureQuerySet,
@@ -94,6 +94,7 @@ __all__ = [
     "Commitment",
     "CommitmentLink",
     "Indicator",
+    "IndicatorBreakdown",
     "IndicatorValueQuerySet",
     "IndicatorValue",
 ]

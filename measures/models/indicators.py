@@ -78,10 +78,74 @@ class Indicator(models.Model):
 
     @property
     def latest_value(self):
-        """Return the total (not broken down) for the most recent period, from `values.all()`
-        (so a prefetch serves it), or None."""
-        totals = [value for value in self.values.all() if not value.breakdown]
-        return max(totals, key=lambda value: (value.year, value.quarter), default=None)
+        """Return the figure for the most recent period from `values.all()` (so a prefetch
+        serves it): its total, or, for an indicator recorded only by breakdown, the first
+        breakdown of that period; None without figures."""
+        values = list(self.values.all())
+        if not values:
+            return None
+        latest = max((value.year, value.quarter) for value in values)
+        of_period = [value for value in values if (value.year, value.quarter) == latest]
+        return min(of_period, key=lambda value: (bool(value.breakdown), value.breakdown))
+
+    def add_breakdown(self, name, *, by=None, history_date=None):
+        """Return the breakdown called `name`, listed last when it is new, as a change by `by`
+        dated `history_date` (default now). A value saved with a breakdown the indicator did
+        not list yet lists it, so the grid shows every one."""
+        breakdown = self.breakdowns.filter(name=name).first()
+        if breakdown is None:
+            last = self.breakdowns.aggregate(last=models.Max("order"))["last"] or 0
+            breakdown = IndicatorBreakdown(indicator=self, name=name, order=last + 1)
+            breakdown._history_user = by
+            if history_date is not None:
+                breakdown._history_date = history_date
+            breakdown.save()
+        return breakdown
+
+    def rename_breakdown_values(self, old, new, *, by):
+        """Give the values recorded under breakdown `old` the breakdown `new`, each through
+        its `save_change`, after the breakdown itself was renamed (raise ValidationError, e.g.
+        when a period already has a value under `new`; the caller's transaction undoes it)."""
+        for value in self.values.filter(breakdown=old):
+            value.breakdown = new
+            value.save_change(by=by)
+
+    def breakdown_names(self):
+        """Return the names of the breakdowns, in order, from `breakdowns.all()` (a prefetch
+        serves it)."""
+        return [breakdown.name for breakdown in self.breakdowns.all()]
+
+
+class IndicatorBreakdown(models.Model):
+    """A part an indicator's total is broken down into (a police unit, a kind of report). A
+    value names its breakdown by this name (`IndicatorValue.breakdown`), so the figures
+    recorded before breakdowns were listed keep showing."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="breakdowns",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+
+    history = history()
+
+    class Meta:
+        ordering = ["indicator", "order", "name"]
+        verbose_name = _("breakdown")
+        verbose_name_plural = _("breakdowns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "name"],
+                name="indicator_breakdown_name_unique",
+                violation_error_message=_("This indicator already has a breakdown by that name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class IndicatorValueQuerySet(models.QuerySet):
@@ -175,6 +239,16 @@ class IndicatorValue(Versioned):
     def period_label(self):
         label = f"Q{self.quarter} {self.year}" if self.quarter else str(self.year)
         return f"{label} ({self.breakdown})" if self.breakdown else label
+
+    def prepare_change(self):
+        """List the value's breakdown on its indicator when it is a new one (the change's
+        transaction takes it back if the value is refused)."""
+        if self.breakdown and self.indicator_id:
+            self.indicator.add_breakdown(
+                self.breakdown,
+                by=getattr(self, "_history_user", None),
+                history_date=getattr(self, "_history_date", None),
+            )
 
     def clean(self):
         errors = {}

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import check_dates
@@ -13,6 +13,20 @@ from .letters import ProgressLetter
 from .reference import Organisation, PlanKind, Theme
 
 # --- Plans -------------------------------------------------------------------------------------
+
+
+class PlanQuerySet(models.QuerySet):
+    def for_list(self, measures):
+        """Return the plans with their owner, themes and action lines, the plans and the lines
+        each with `measure_count`: how many of `measures` (the ones the reader may see) they
+        hold. Three queries, whatever the number of plans."""
+        readable = Q(measures__pk__in=measures.values("pk"))
+        lines = ActionLine.objects.annotate(measure_count=Count("measures", filter=readable))
+        return (
+            self.select_related("owner")
+            .prefetch_related("themes", Prefetch("action_lines", queryset=lines))
+            .annotate(measure_count=Count("measures", filter=readable))
+        )
 
 
 class Plan(models.Model):
@@ -53,6 +67,7 @@ class Plan(models.Model):
         related_name="successors",
     )
 
+    objects = PlanQuerySet.as_manager()
     history = history(m2m_fields=[themes])
 
     class Meta:

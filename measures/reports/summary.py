@@ -189,6 +189,7 @@ class FigureRow:
     realised: Decimal | None
     unit: str
     previous_realised: Decimal | None = None
+    note: str = ""  # the value's note, shown under the table with the year
 
     difference = IndicatorValue.difference  # realised minus target, as the indicator page has it
 
@@ -239,6 +240,11 @@ class FigureTable:
     unit: str
     source: str
     rows: list[FigureRow]
+
+    @property
+    def notes(self):
+        """Return the notes of the table's years as (year, note), oldest first."""
+        return [(row.year, row.note) for row in self.rows if row.note]
 
 
 @dataclass
@@ -786,6 +792,7 @@ def _figures(theme_ids, start, end, known, *, only=None):
         "target",
         "realised",
         "source",
+        "note",
     )
     for row in values.values():
         indicator = indicators_then[row["indicator_id"]]
@@ -817,6 +824,7 @@ def _figures(theme_ids, start, end, known, *, only=None):
                     realised=row["realised"],
                     unit=unit,
                     previous_realised=previous["realised"] if previous else None,
+                    note=row["note"],
                 )
             )
         if rows:

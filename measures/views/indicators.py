@@ -1,14 +1,18 @@
 """Indicators and their figures per period: list, detail with chart and table, entering values."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..access import is_coordinator
 from ..forms.commitments import IndicatorValueForm
+from ..forms.figures import FigureGrid, YearForm, grid_years
+from ..forms.setup import BreakdownFormSet, IndicatorForm
 from ..models import Indicator, IndicatorValue
 from ..reports.charts import indicator_chart_svg
 from .access import coordinator_required
@@ -18,11 +22,18 @@ def indicator_list(request):
     indicators = Indicator.objects.select_related("theme", "owner").prefetch_related(
         Prefetch("values", queryset=IndicatorValue.objects.for_table())
     )
-    return render(request, "measures/indicator_list.html", {"indicators": indicators})
+    return render(
+        request,
+        "measures/indicator_list.html",
+        {"indicators": indicators, "may_edit": is_coordinator(request.user)},
+    )
 
 
 def indicator_detail(request, pk):
-    indicator = get_object_or_404(Indicator.objects.select_related("theme", "owner", "plan"), pk=pk)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("theme", "owner", "plan").prefetch_related("breakdowns"),
+        pk=pk,
+    )
     values = indicator.values.for_table().with_report_state()
     return render(
         request,
@@ -39,6 +50,76 @@ def indicator_detail(request, pk):
 
 
 COORDINATORS_ONLY = gettext_lazy("Only coordinators enter or change the figures of an indicator.")
+SET_UP_ONLY = gettext_lazy("Only coordinators set up indicators.")
+
+
+@coordinator_required(SET_UP_ONLY)
+def indicator_create(request):
+    return _indicator_form(request, Indicator())
+
+
+@coordinator_required(SET_UP_ONLY)
+def indicator_edit(request, pk):
+    return _indicator_form(request, get_object_or_404(Indicator, pk=pk))
+
+
+def _indicator_form(request, indicator):
+    """The indicator and, on the same page, its breakdowns; saved together or not at all."""
+    data = request.POST if request.method == "POST" else None
+    form = IndicatorForm(data, instance=indicator)
+    breakdowns = BreakdownFormSet(data, instance=indicator, prefix="breakdowns")
+    if data is not None and form.is_valid() and breakdowns.is_valid():
+        try:
+            with transaction.atomic():
+                indicator = form.save()
+                breakdowns.instance = indicator
+                breakdowns.save()
+                for row in breakdowns.initial_forms:
+                    if "name" in row.changed_data:
+                        indicator.rename_breakdown_values(
+                            row.initial["name"], row.cleaned_data["name"], by=request.user
+                        )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request, _("The indicator “%(name)s” has been saved.") % {"name": indicator}
+            )
+            return redirect(indicator)
+    return render(request, "measures/indicator_form.html", {"form": form, "breakdowns": breakdowns})
+
+
+@coordinator_required(COORDINATORS_ONLY)
+def indicator_figures(request, pk):
+    """A year's figures as a grid of periods by breakdowns (the year from ?year=, default
+    this year); saving writes the changed cells only, all or none."""
+    indicator = get_object_or_404(Indicator.objects.select_related("theme"), pk=pk)
+    years = grid_years(indicator.values.order_by().values_list("year", flat=True).distinct())
+    year_form = YearForm(request.GET or None, years=years, initial={"year": years[1]})
+    year = year_form.cleaned_data["year"] if year_form.is_valid() else years[1]
+    grid = FigureGrid(indicator, year, request.POST or None, user=request.user)
+    if request.method == "POST" and grid.is_valid():
+        saved = grid.save(by=request.user)
+        if saved == 0:
+            messages.info(request, _("Nothing was changed, so nothing was saved."))
+            return redirect(indicator)
+        if saved is not None:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d figure for %(year)d has been saved.",
+                    "%(count)d figures for %(year)d have been saved.",
+                    saved,
+                )
+                % {"count": saved, "year": year},
+            )
+            return redirect(indicator)
+    return render(
+        request,
+        "measures/indicator_figures.html",
+        {"indicator": indicator, "grid": grid, "year_form": year_form, "year": year},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @coordinator_required(COORDINATORS_ONLY)

@@ -379,3 +379,22 @@ def test_html_escapes_user_text(hostile_summary):
     assert "<script>" not in html and "<w:p>" not in html and "<b>vet" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;w:p&gt;" in html
     assert LONG_WORD in html
+
+
+@pytest.fixture
+def noted_summary(summary):
+    """The letter's summary with a note, hostile text included, on the 2014 figure."""
+    table = summary.themes[0].figures[0]
+    table.rows[-1].note = "Exclusief KMar <b>vet</b> & # kop"
+    return summary
+
+
+def test_every_renderer_shows_a_figures_note_under_its_table(noted_summary):
+    html = render_body(noted_summary)
+    assert (
+        '<p class="figure-note">Toelichting 2014: Exclusief KMar &lt;b&gt;vet&lt;/b&gt; &amp;'
+        in html
+    )
+    assert "Toelichting 2014: Exclusief KMar" in render_markdown(noted_summary)
+    document, _ = docx_xml(render_docx(noted_summary))
+    assert "Toelichting 2014: Exclusief KMar &lt;b&gt;vet&lt;/b&gt; &amp; # kop" in document

@@ -154,6 +154,16 @@ def test_figures_show_target_against_realised_with_the_change_on_the_year_before
     assert [r.realised_text for r in tables[1].rows] == ["20,7 %", "30,8 %"]
 
 
+def test_a_figures_note_comes_with_its_year(letter_data):
+    value = letter_data["suspects"].values.get(year=2014)
+    value.note = "Exclusief zaken van de KMar."
+    save_at(value, at(END, 9))
+    [suspects, spreading] = build_summary(START, END).themes[0].figures
+    assert [row.note for row in suspects.rows] == ["", "", "Exclusief zaken van de KMar."]
+    assert suspects.notes == [(2014, "Exclusief zaken van de KMar.")]
+    assert spreading.notes == []
+
+
 def test_commitments_due_or_answered_in_the_period_say_how_they_were_answered(letter_data):
     summary = build_summary(START, END)
     outcomes = {c.title[:30]: (c.outcome, c.fulfilled_on) for c in summary.commitments}

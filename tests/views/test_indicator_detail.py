@@ -8,7 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.models import IndicatorUnit, IndicatorValue, LetterStatus, ProgressLetter
+from measures.models import (
+    IndicatorBreakdown,
+    IndicatorUnit,
+    IndicatorValue,
+    LetterStatus,
+    ProgressLetter,
+)
 from tests.commitment_data import interventions, letter_2015, value
 
 pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
@@ -196,9 +202,9 @@ def test_the_detail_query_count_does_not_grow_with_the_values(
     indicator = interventions(kst)
     make_values(indicator, count)
     client.force_login(alice)
-    # 1 session, 2 user, 3 groups, 4 indicator with theme, owner and plan, 5 values with their
-    # letters, 6 their history with users, 7 the sent letters.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 groups, 4 indicator with theme, owner and plan, 5 its breakdowns,
+    # 6 values with their letters, 7 their history with users, 8 the sent letters.
+    with django_assert_num_queries(8):
         response = detail(client, indicator)
     assert len(response.context["changed"]) == count
 
@@ -213,6 +219,18 @@ def test_the_list_query_count_does_not_grow_with_the_indicators(
         indicator.save()
         value(indicator, 2015, 600, 842)
     client.force_login(vera)
-    # 1 session, 2 user, 3 indicators with theme and owner, 4 their values.
-    with django_assert_num_queries(4):
+    # 1 session, 2 user, 3 the user's groups (may they set up?), 4 indicators with theme and
+    # owner, 5 their values.
+    with django_assert_num_queries(5):
         client.get(reverse("measures:indicators"))
+
+
+def test_it_shows_each_figure_with_its_note_and_the_breakdowns(client, vera, kst):
+    indicator = interventions(kst, default_source="Politie")
+    IndicatorBreakdown.objects.create(indicator=indicator, name="Eenheid A", order=1)
+    value(indicator, 2015, 600, 842, note="Exclusief Caribisch Nederland")
+    client.force_login(vera)
+    page = client.get(indicator.get_absolute_url()).content.decode()
+    assert "Exclusief Caribisch Nederland" in page
+    assert "Broken down into: Eenheid A" in page
+    assert "Usual source: Politie" in page

@@ -96,7 +96,7 @@ def test_it_refuses_a_percentage_over_100(client, alice, indicator):
     indicator.unit = IndicatorUnit.PERCENT
     indicator.save()
     client.force_login(alice)
-    response = client.post(new_url(indicator), form_data(target="25", realised="130.5"))
+    response = client.post(new_url(indicator), form_data(target="25", realised="130,5"))
     assert response.context["form"].errors["realised"] == ["A percentage lies between 0 and 100."]
     assert not IndicatorValue.objects.exists()
 
@@ -128,3 +128,47 @@ def test_it_asks_anonymous_visitors_to_log_in(client, indicator):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert not IndicatorValue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [("22,0", Decimal(22)), ("1.234", Decimal(1234)), ("1.234,5", Decimal("1234.5"))],
+)
+def test_it_reads_numbers_the_dutch_way(client, alice, indicator, typed, saved):
+    client.force_login(alice)
+    response = client.post(new_url(indicator), form_data(realised=typed))
+    assert response.status_code == 302
+    assert indicator.values.get().realised == saved
+
+
+@pytest.mark.parametrize("typed", ["22.5", "1.23", "1.2345"])
+def test_it_refuses_a_dot_that_is_not_a_thousands_separator(client, alice, indicator, typed):
+    client.force_login(alice)
+    response = client.post(new_url(indicator), form_data(target=typed))
+    assert response.context["form"].errors["target"] == [
+        "Use a comma for decimals, for example 22,5"
+    ]
+    assert not IndicatorValue.objects.exists()
+
+
+def test_the_edit_form_shows_a_stored_number_with_a_decimal_comma(client, alice, indicator):
+    figure = value(indicator, 2015, 600, Decimal("22.50"))
+    client.force_login(alice)
+    page = client.get(edit_url(figure)).content.decode()
+    assert 'name="realised" value="22,5"' in page
+    assert 'name="target" value="600"' in page
+
+
+def test_a_value_with_a_new_breakdown_lists_it_on_the_indicator(client, alice, indicator):
+    client.force_login(alice)
+    response = client.post(new_url(indicator), form_data(breakdown="Eenheid Noord"))
+    assert response.status_code == 302
+    breakdown = indicator.breakdowns.get()
+    assert (breakdown.name, breakdown.order) == ("Eenheid Noord", 1)
+    assert breakdown.history.get().history_user == alice
+
+
+def test_a_refused_value_lists_no_breakdown(client, alice, indicator):
+    client.force_login(alice)
+    client.post(new_url(indicator), form_data(breakdown="Eenheid Noord", realised="-1"))
+    assert not indicator.breakdowns.exists()

@@ -222,3 +222,10 @@ def correction_sentences(corrections):
 
 FIGURE_HEADERS = ("Jaar", "Streven", "Gerealiseerd", "Verschil", "Ten opzichte van vorig jaar")
 SOURCE_PREFIX = "Bron"
+NOTE_PREFIX = "Toelichting"
+
+
+def figure_notes(table):
+    """Return the lines a figure table's notes are printed as, under its source: "Toelichting
+    2015: …"."""
+    return [f"{NOTE_PREFIX} {year}: {note}" for year, note in table.notes]

@@ -34,6 +34,7 @@ from . import (
     commitment_heading,
     commitment_made,
     corrections_section,
+    figure_notes,
     letter_title,
     no_progress_line,
     opening,
@@ -322,6 +323,9 @@ def figure_table_xml(blocks, table):
     if table.source:
         source = run_xml(f"{SOURCE_PREFIX}: {table.source}", '<w:i/><w:sz w:val="18"/>')
         parts.append(f"<w:p><w:pPr><w:keepNext/></w:pPr>{source}</w:p>")
+    for line in figure_notes(table):
+        note = run_xml(line, '<w:sz w:val="18"/>')
+        parts.append(f"<w:p><w:pPr><w:keepNext/></w:pPr>{note}</w:p>")
     return parts
 
 

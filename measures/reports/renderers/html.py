@@ -22,6 +22,7 @@ from . import (
     commitment_heading,
     commitment_made,
     corrections_section,
+    figure_notes,
     letter_title,
     no_progress_line,
     opening,
@@ -70,6 +71,8 @@ def _figure_table(out, table):
     out.append("</table>")
     if table.source:
         out.append(f'<p class="figure-source"><em>Bron: {escape(table.source)}</em></p>')
+    for line in figure_notes(table):
+        out.append(f'<p class="figure-note">{escape(line)}</p>')
     out.append("</div>")
 
 

@@ -13,6 +13,7 @@ from . import (
     commitment_heading,
     commitment_made,
     corrections_section,
+    figure_notes,
     letter_title,
     no_progress_line,
     opening,
@@ -85,6 +86,8 @@ def render_markdown(summary):
             out.append("")
             if table.source:
                 out += [f"*{SOURCE_PREFIX}: {escape(table.source)}*", ""]
+            for line in figure_notes(table):
+                out += [escape(line), ""]
     if summary.commitments:
         out += [f"## {len(summary.themes) + 1}\\. Toezeggingen en moties", ""]
         for commitment in summary.commitments:
