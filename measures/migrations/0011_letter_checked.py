@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0009_progress_update_sent_back"),
+        ("measures", "0010_indicator_breakdowns"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
