@@ -11,6 +11,7 @@ from ..history.asof import InvalidAsOf, as_of_from
 from ..history.changes import tracked_models
 from ..models import Measure, Organisation, ProgressLetter
 from ..widgets import DateInput
+from .base import TrackerFormMixin
 from .measures import VersionedFormMixin
 
 
@@ -137,7 +138,7 @@ CompareForm.base_fields = {
 }
 
 
-class RevertForm(ErrorsTiedToFields, VersionedFormMixin, forms.Form):
+class RevertForm(TrackerFormMixin, ErrorsTiedToFields, VersionedFormMixin, forms.Form):
     """Why a measure (`instance`) goes back to an earlier version; `Measure.revert_to` does it."""
 
     reason = forms.CharField(
