@@ -178,8 +178,8 @@ class MeasureForm(TrackerFormMixin, VersionedFormMixin, forms.ModelForm):
         # The status and its date as stored: construct_instance overwrites the instance's.
         self.stored_status = (self.instance.status, self.instance.status_since)
         self.status_on = None
-        if not self.instance.pk:
-            self.initial.setdefault("status", MeasureStatus.NOT_STARTED)
+        if not self.instance.pk and not self.instance.status:
+            self.initial["status"] = MeasureStatus.NOT_STARTED  # not the model's "Not stated"
         if self.instance.pk:
             self.fields["joined_on"].required = True
             self.fields["joined_on"].help_text = ""
