@@ -126,8 +126,8 @@
     if (!dialog || !(seconds > 0)) return;
     var stay = dialog.querySelector("[data-session-stay]");
     var login = dialog.querySelector("[data-session-login]");
-    var warning = dialog.querySelector("[data-session-warning]");
-    var ended = dialog.querySelector("[data-session-ended]");
+    var warning = dialog.querySelectorAll("[data-session-warning]");
+    var ended = dialog.querySelectorAll("[data-session-ended]");
     var timers = [];
     var lead = Math.min(120, Math.floor(seconds / 2));
 
@@ -143,13 +143,24 @@
       dialog.focus();
     }
     function end() {
-      warning.hidden = true;
+      warning.forEach(function (element) {
+        element.hidden = true;
+      });
+      ended.forEach(function (element) {
+        element.hidden = false;
+      });
       stay.hidden = true;
-      ended.hidden = false;
       login.hidden = false;
       dialog.hidden = false;
       dialog.focus();
     }
+    function close() {
+      dialog.hidden = true;
+    }
+    dialog.querySelector("[data-session-close]").addEventListener("click", close);
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") close();
+    });
     stay.addEventListener("click", function () {
       var token = document.querySelector("input[name=csrfmiddlewaretoken]");
       fetch(dialog.dataset.keepAliveUrl, {

@@ -8,12 +8,14 @@ from django.urls import reverse
 
 from measures.models import (
     ActionLine,
+    Commitment,
     Measure,
     MeasureStatus,
     Organisation,
     OrganisationKind,
     Plan,
     ProgressUpdate,
+    UpdateState,
 )
 
 from .conftest import axe_violations, log_in
@@ -130,3 +132,39 @@ def test_the_measure_form_offers_the_action_lines_of_the_chosen_plan(page, live_
     page.fill("#filter-partners", "Politie")
     visible = page.locator("input[name=partners]:visible")
     assert 0 < visible.count() < page.locator("input[name=partners]").count()
+
+
+def test_refused_answers_stay_on_pages_that_can_be_opened_again(page, live_server, programme):
+    in_english(page, live_server)
+    commitment = Commitment.objects.get(number="T-12")
+    log_in(page, live_server, "alice", commitment.get_absolute_url())
+    fulfil = reverse("measures:commitment_fulfil", args=[commitment.pk])
+    page.select_option("#id_letter", "")
+    with page.expect_navigation():
+        page.click(f"main form[action='{fulfil}'] button[type=submit]")
+    assert page.url == f"{live_server.url}{fulfil}"
+    assert page.title().startswith("Error: ")
+    assert page.evaluate("document.activeElement.dataset.errorSummary") == ""
+    assert axe_violations(page) == []
+    response = page.goto(page.url)  # opened again (GET): the form, not a 405
+    assert response.status == 200
+    assert page.locator(f"main form[action='{fulfil}']").count() == 1
+    with page.expect_navigation():
+        page.click("form.language-form button[name=language]")  # to Dutch
+    assert page.url == f"{live_server.url}{fulfil}"
+    assert page.get_attribute("html", "lang") == "nl"
+
+    in_english(page, live_server)
+    draft = ProgressUpdate.objects.filter(state=UpdateState.DRAFT).order_by("pk").first()
+    page.goto(f"{live_server.url}{reverse('measures:review')}")
+    page.click(f"#update-{draft.pk} details summary")
+    send_back = reverse("measures:review_send_back", args=[draft.pk])
+    with page.expect_navigation():
+        page.click(f"form[action='{send_back}'] button[type=submit]")  # without a comment
+    assert page.title().startswith("Error: ")
+    page.click(f"[data-error-summary] a[href='#comment-{draft.pk}']")
+    assert page.evaluate("document.activeElement.id") == f"comment-{draft.pk}"
+    assert axe_violations(page) == []
+    response = page.goto(page.url)
+    assert response.status == 200
+    assert page.locator(f"#update-{draft.pk} details[open]").count() == 1
