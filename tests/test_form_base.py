@@ -54,3 +54,17 @@ def test_an_input_gets_enter(db):
         title = forms.CharField(label="Title")
 
     assert Other({}).errors["title"] == ["Enter the title."]
+
+
+def test_a_filter_form_marks_nothing_optional_but_says_choose(alice):
+    from measures.forms.history import ChangeFilterForm
+    from measures.forms.measures import BulkChangeForm
+    from measures.models import Measure
+
+    bulk = BulkChangeForm(measures=Measure.objects.none())
+    assert str(bulk["owner"].label) == "New owner"
+    assert list(bulk["owner"].field.choices)[0] == ("", "Choose …")
+    assert list(bulk["status"].field.choices)[0] == ("", "Choose …")
+    changes = ChangeFilterForm(user=alice)
+    assert str(changes["organisation"].label) == "Organisation of the person"
+    assert list(changes["organisation"].field.choices)[0] == ("", "Choose …")

@@ -17,11 +17,15 @@ class TrackerFormMixin:
     fields say so in their label, and a required field left empty gets a message that names it
     ("Enter the title", "Choose the plan") instead of "This field is required.".
 
+    `mark_optional = False` for a form whose fields are filters or depend on each other (the
+    bulk change, the change feed's filter): there "(optional)" would say nothing or mislead.
+
     `required_messages` (field name → message) gives a field its own message where the one built
     from its label reads badly (or, in Dutch, needs its article).
     """
 
     required_messages = {}
+    mark_optional = True
     _fields_prepared = False
 
     def __getitem__(self, name):
@@ -40,7 +44,7 @@ class TrackerFormMixin:
                 continue
             if field.required:
                 self._required_message(name, field)
-            elif not isinstance(field, forms.BooleanField) and field.label:
+            elif self.mark_optional and field.label and not isinstance(field, forms.BooleanField):
                 field.label = format_html(
                     '{} <span class="optional-marker">{}</span>', field.label, _("(optional)")
                 )

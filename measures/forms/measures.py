@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -334,8 +335,10 @@ class ProgressForm(TrackerFormMixin, VersionedFormMixin, forms.Form):
         return text
 
 
-class BulkChangeForm(forms.Form):
+class BulkChangeForm(TrackerFormMixin, forms.Form):
     """Change the status or the owner of several measures at once (coordinators)."""
+
+    mark_optional = False  # the status or the owner: which one is needed depends on `action`
 
     STATUS = "status"
     OWNER = "owner"
@@ -349,7 +352,7 @@ class BulkChangeForm(forms.Form):
         label=_("Change"), choices=[(STATUS, _("Status")), (OWNER, _("Owner"))]
     )
     status = forms.ChoiceField(
-        label=_("New status"), required=False, choices=[("", "—")] + MeasureStatus.choices[1:]
+        label=_("New status"), required=False, choices=BLANK_CHOICE_DASH + MeasureStatus.choices[1:]
     )
     on = DateField(
         label=_("Status takes effect on"),
