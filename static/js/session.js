@@ -104,6 +104,15 @@
         });
       });
     });
+    // Logging out on purpose leaves nothing typed behind in the tab.
+    document.querySelectorAll("form").forEach(function (form) {
+      if (!/\/logout\/$/.test(new URL(form.action, window.location.href).pathname)) return;
+      form.addEventListener("submit", function () {
+        for (var i = store.length - 1; i >= 0; i--) {
+          if (store.key(i).indexOf(PREFIX) === 0) store.removeItem(store.key(i));
+        }
+      });
+    });
     // A form sent from this tab whose page is gone: it was saved (the success page), unless this
     // is the login page, which the user passes on the way back to the form.
     if (document.querySelector("form[data-login-form]")) return;

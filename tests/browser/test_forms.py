@@ -168,3 +168,15 @@ def test_refused_answers_stay_on_pages_that_can_be_opened_again(page, live_serve
     response = page.goto(page.url)
     assert response.status == 200
     assert page.locator(f"#update-{draft.pk} details[open]").count() == 1
+
+
+def test_logging_out_on_purpose_leaves_no_typed_text_behind(page, live_server, programme, police):
+    measure = Measure.objects.filter(owner=police).order_by("pk").first()
+    form_path = reverse("measures:log_progress", args=[measure.pk])
+    log_in(page, live_server, "bob", form_path)
+    page.fill("#id_text", TEXT)
+    with page.expect_navigation():
+        page.click("header form[action='/accounts/logout/'] button")
+    assert page.evaluate("window.sessionStorage.length") == 0
+    log_in(page, live_server, "bob", form_path)
+    assert page.input_value("#id_text") == ""
