@@ -20,6 +20,21 @@ def stamp_login(sender, request, user, **kwargs):
     request.session[SESSION_SEEN] = now
 
 
+def renew_session(session):
+    """Start the session's idle time again (a user asked to stay logged in)."""
+    session[SESSION_SEEN] = int(time.time())
+
+
+def idle_seconds_left(session):
+    """Return how many seconds the session has left before its idle limit ends it (as
+    SessionLimitMiddleware counts: from the last-seen time it keeps, at most a minute old), or
+    before its absolute limit when that comes first."""
+    now = int(time.time())
+    idle = settings.SESSION_COOKIE_AGE - (now - session.get(SESSION_SEEN, now))
+    absolute = settings.TRACKER_SESSION_ABSOLUTE_SECONDS - (now - session.get(SESSION_STARTED, now))
+    return max(0, min(idle, absolute))
+
+
 class SessionLimitMiddleware:
     """End a session after TRACKER_SESSION_IDLE_MINUTES without a request, and in any case at its
     absolute limit, however active it is."""

@@ -61,3 +61,24 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ActionLineSelect(forms.Select):
+    """The action lines of every plan, each option marked with its plan (`data-plan`), so
+    static/js/forms.js can offer only the lines of the plan chosen beside it. Without the script
+    every line can be chosen; `Measure.clean` refuses a line of another plan."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        line = getattr(value, "instance", None)
+        if line is not None:
+            option["attrs"]["data-plan"] = line.plan_id
+        return option
+
+
+class FilterableCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes instead of a Ctrl-click multiple select; static/js/forms.js puts a filter
+    field above a long list (`data-filter-list` on the boxes)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"data-filter-list": "", **(attrs or {})})

@@ -204,7 +204,7 @@ def cases(w):
             ("post", "/review/approve/", COORDINATOR_ONLY),
         ],
         "measures:review_send_back": [
-            ("get", f"/review/{w['update'].pk}/send-back/", NOT_ALLOWED),
+            ("get", f"/review/{w['update'].pk}/send-back/", COORDINATOR_ONLY),
             ("post", f"/review/{w['update'].pk}/send-back/", COORDINATOR_ONLY),
         ],
         "measures:revert": [
@@ -216,7 +216,7 @@ def cases(w):
         "measures:commitments": [("get", "/commitments/", EVERYONE)],
         "measures:commitment_detail": [("get", f"/commitments/{w['commitment'].pk}/", EVERYONE)],
         "measures:commitment_fulfil": [
-            ("get", f"/commitments/{w['commitment'].pk}/fulfil/", NOT_ALLOWED),
+            ("get", f"/commitments/{w['commitment'].pk}/fulfil/", COORDINATOR_ONLY),
             ("post", f"/commitments/{w['commitment'].pk}/fulfil/", COORDINATOR_ONLY),
         ],
         "measures:indicators": [("get", "/indicators/", EVERYONE)],

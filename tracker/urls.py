@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from measures.views.accounts import ThrottledPasswordResetView
+from measures.views.accounts import ThrottledPasswordResetView, keep_alive
 
 admin.site.site_header = "KP/KST tracker"
 admin.site.site_title = "KP/KST tracker"
@@ -17,6 +17,7 @@ urlpatterns = [
         ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
+    path("accounts/keep-alive/", keep_alive, name="keep_alive"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language can be chosen before logging in, on the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from ..dates import DateField
 from ..models import CommitmentStatus, IndicatorValue, ProgressLetter
 from ..widgets import DateInput
+from .base import TrackerFormMixin
 from .fields import DutchDecimalField
 from .measures import VersionedFormMixin
 
 
-class CommitmentFulfilForm(VersionedFormMixin, forms.Form):
+class CommitmentFulfilForm(TrackerFormMixin, VersionedFormMixin, forms.Form):
     """How a commitment (`instance`) was answered; `Commitment.fulfil` does the rest, refusing
     an answer to a commitment someone changed since the form was opened."""
 
@@ -51,7 +52,7 @@ class CommitmentFulfilForm(VersionedFormMixin, forms.Form):
         return cleaned
 
 
-class IndicatorValueForm(VersionedFormMixin, forms.ModelForm):
+class IndicatorValueForm(TrackerFormMixin, VersionedFormMixin, forms.ModelForm):
     """One period's target and realised figure. The model's rules apply in full, including one
     value per period (a constraint that includes the indicator, which the form does not show).
     It carries the version it was opened at: an edit over someone else's is refused."""

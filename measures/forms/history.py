@@ -11,6 +11,7 @@ from ..history.asof import InvalidAsOf, as_of_from
 from ..history.changes import tracked_models
 from ..models import Measure, Organisation, ProgressLetter
 from ..widgets import DateInput
+from .base import TrackerFormMixin
 from .measures import VersionedFormMixin
 
 
@@ -33,8 +34,10 @@ class ErrorsTiedToFields:
             f.widget.attrs.setdefault("class", css)
 
 
-class ChangeFilterForm(ErrorsTiedToFields, forms.Form):
+class ChangeFilterForm(TrackerFormMixin, ErrorsTiedToFields, forms.Form):
     """The filter of the change feed; `querysets_for(user)` hands its values to feed_querysets."""
+
+    mark_optional = False  # a filter: every field is
 
     user = forms.ModelChoiceField(
         label=_("Changed by"), queryset=get_user_model().objects.none(), required=False
@@ -85,8 +88,10 @@ class ChangeFilterForm(ErrorsTiedToFields, forms.Form):
         }
 
 
-class CompareForm(ErrorsTiedToFields, forms.Form):
+class CompareForm(TrackerFormMixin, ErrorsTiedToFields, forms.Form):
     """Two moments, each a date (`from`, `to`) or a letter (`from_letter`, `to_letter`)."""
+
+    mark_optional = False  # a date or a letter for each moment: neither alone is required
 
     from_letter = forms.ModelChoiceField(
         label=_("or the letter"), queryset=ProgressLetter.objects.all(), required=False
@@ -137,7 +142,7 @@ CompareForm.base_fields = {
 }
 
 
-class RevertForm(ErrorsTiedToFields, VersionedFormMixin, forms.Form):
+class RevertForm(TrackerFormMixin, ErrorsTiedToFields, VersionedFormMixin, forms.Form):
     """Why a measure (`instance`) goes back to an earlier version; `Measure.revert_to` does it."""
 
     reason = forms.CharField(

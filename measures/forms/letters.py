@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from ..dates import DateField
 from ..models import ProgressLetter
 from ..widgets import DateInput
+from .base import TrackerFormMixin
 from .measures import VersionedFormMixin
 
 
-class LetterForm(forms.ModelForm):
+class LetterForm(TrackerFormMixin, forms.ModelForm):
     """Save a summary's period as a draft progress letter."""
 
     class Meta:
@@ -30,6 +31,13 @@ class LetterForm(forms.ModelForm):
             "period_end": DateInput(),
         }
 
+    required_messages = {
+        "title": _("Enter the title of the letter."),
+        "date": _("Enter the date of the letter."),
+        "period_start": _("Enter the first day of the period the letter reports on."),
+        "period_end": _("Enter the last day of the period the letter reports on."),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("date", "period_start", "period_end"):
@@ -37,7 +45,7 @@ class LetterForm(forms.ModelForm):
             self.fields[name].input_formats = ["%Y-%m-%d"]
 
 
-class LetterSendForm(VersionedFormMixin, forms.Form):
+class LetterSendForm(TrackerFormMixin, VersionedFormMixin, forms.Form):
     """The parliamentary paper and the day a letter (`instance`) went out;
     `ProgressLetter.mark_sent` does the rest: it checks the day and refuses a letter someone
     changed since the confirmation page was opened."""
@@ -53,6 +61,11 @@ class LetterSendForm(VersionedFormMixin, forms.Form):
         input_formats=["%Y-%m-%d"],
         initial=timezone.localdate,
     )
+
+    required_messages = {
+        "kamerstuk": _("Enter the number of the parliamentary paper."),
+        "sent_on": _("Enter the day the letter was sent."),
+    }
 
     def __init__(self, *args, instance, **kwargs):
         self.instance = instance

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,8 @@ from ..formatting import date_nl, display_name
 from ..history.changes import stale_lines
 from ..locking import StaleEdit
 from ..models import Measure, MeasureStatus, Organisation, ProgressUpdate, not_in_future
-from ..widgets import DateInput
+from ..widgets import ActionLineSelect, DateInput, FilterableCheckboxes
+from .base import TrackerFormMixin
 
 
 class VersionedFormMixin:
@@ -85,7 +87,7 @@ class VersionedFormMixin:
         return instance
 
 
-class MeasureForm(VersionedFormMixin, forms.ModelForm):
+class MeasureForm(TrackerFormMixin, VersionedFormMixin, forms.ModelForm):
     """Create or edit a measure. `save_change` saves it through `Measure.save_change`, so the
     completion date follows the status, with the version check against lost updates; a
     contributor cannot hand the measure to another owner, nor touch the measure it is part of
@@ -94,7 +96,28 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
     The status date field starts at today on an existing measure: it dates a status change
     (back-dated if the user says so), or, changed on its own, corrects the date of the current
     status. Left alone with the status unchanged, the stored date stays (see `status_on`).
+
+    The page shows the fields in the groups of `fieldsets` (see `groups`); a new measure starts
+    at "Not started".
     """
+
+    fieldsets = [
+        (_("What"), ["code", "title", "description"]),
+        (_("Place in the programme"), ["plan", "action_line", "theme", "parent"]),
+        (_("Who and where"), ["owner", "partners", "responsible", "funder", "countries"]),
+        (
+            _("Planning"),
+            ["joined_on", "status", "status_since", "start_date", "due_date", "budget_eur"],
+        ),
+        (_("Visibility and source"), ["visibility", "source_reference"]),
+    ]
+    required_messages = {
+        "title": _("Enter the title of the measure."),
+        "plan": _("Choose the plan the measure belongs to."),
+        "theme": _("Choose the theme."),
+        "owner": _("Choose the organisation that owns the measure."),
+        "joined_on": _("Enter the day the measure joined the programme."),
+    }
 
     class Meta:
         model = Measure
@@ -126,16 +149,16 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
             "status_since": DateInput(),
             "start_date": DateInput(),
             "due_date": DateInput(),
-            "partners": forms.SelectMultiple(attrs={"size": 6}),
-            "countries": forms.SelectMultiple(attrs={"size": 6}),
+            "action_line": ActionLineSelect(),
+            "partners": FilterableCheckboxes(),
+            "countries": FilterableCheckboxes(),
         }
         labels = {"status_since": _("Status takes effect on")}
         help_texts = {
             "joined_on": _("Empty: its start date, or today without one."),
             "status": _("Completing a measure sets its completion date to the status date."),
             "status_since": _("Empty: the day it joined the programme."),
-            "partners": _("Hold Ctrl (or Cmd) to select more than one."),
-            "countries": _("Hold Ctrl (or Cmd) to select more than one."),
+            "action_line": _("Only the lines of the chosen plan can be chosen."),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -148,13 +171,16 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
-        if self.instance.parent_id and self.instance.parent_for(user) is None:
+        self.current_parent = self.instance.parent_for(user)
+        if self.instance.parent_id and self.current_parent is None:
             del self.fields["parent"]  # part of a measure `user` may not read: kept as it is
         self.fields["responsible"].queryset = get_user_model().objects.filter(is_active=True)
         self.fields["responsible"].label_from_instance = display_name
         # The status and its date as stored: construct_instance overwrites the instance's.
         self.stored_status = (self.instance.status, self.instance.status_since)
         self.status_on = None
+        if not self.instance.pk and not self.instance.status:
+            self.initial["status"] = MeasureStatus.NOT_STARTED  # not the model's "Not stated"
         if self.instance.pk:
             self.fields["joined_on"].required = True
             self.fields["joined_on"].help_text = ""
@@ -165,6 +191,14 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
             self.fields["owner"].help_text = _("Only a coordinator can change the owner.")
             self.fields["visibility"].disabled = True
             self.fields["visibility"].help_text = _("Only a coordinator can change the visibility.")
+
+    def groups(self):
+        """Return (legend, bound fields) per group of `fieldsets`, without the fields the form
+        left out for this user."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.fieldsets
+        ]
 
     def save_change(self, *, by, reason=""):
         """Save with the status dated as the form says (see `status_on`)."""
@@ -244,7 +278,7 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
         return None
 
 
-class ProgressForm(VersionedFormMixin, forms.Form):
+class ProgressForm(TrackerFormMixin, VersionedFormMixin, forms.Form):
     """A dated progress update; `Measure.log_progress` records it and moves the status. Like
     the edit form it carries the measure's version, so progress logged on a measure someone
     changed meanwhile is refused (see `refuse_stale`)."""
@@ -275,6 +309,11 @@ class ProgressForm(VersionedFormMixin, forms.Form):
         label=_("Include in the next progress letter"), required=False, initial=True
     )
 
+    required_messages = {
+        "date": _("Enter the day it happened."),
+        "text": _("Describe the progress."),
+    }
+
     def __init__(self, *args, measure, **kwargs):
         self.instance = self.measure = measure
         super().__init__(*args, **kwargs)
@@ -296,8 +335,10 @@ class ProgressForm(VersionedFormMixin, forms.Form):
         return text
 
 
-class BulkChangeForm(forms.Form):
+class BulkChangeForm(TrackerFormMixin, forms.Form):
     """Change the status or the owner of several measures at once (coordinators)."""
+
+    mark_optional = False  # the status or the owner: which one is needed depends on `action`
 
     STATUS = "status"
     OWNER = "owner"
@@ -311,7 +352,7 @@ class BulkChangeForm(forms.Form):
         label=_("Change"), choices=[(STATUS, _("Status")), (OWNER, _("Owner"))]
     )
     status = forms.ChoiceField(
-        label=_("New status"), required=False, choices=[("", "—")] + MeasureStatus.choices[1:]
+        label=_("New status"), required=False, choices=BLANK_CHOICE_DASH + MeasureStatus.choices[1:]
     )
     on = DateField(
         label=_("Status takes effect on"),

@@ -1,6 +1,7 @@
 from django import template
 
 from .. import formatting
+from ..middleware import idle_seconds_left
 
 register = template.Library()
 
@@ -36,3 +37,26 @@ def shortlist(items, length=SHORTLIST_LENGTH):
     items = list(items)
     length = int(length)
     return {"shown": items[:length], "more": max(0, len(items) - length)}
+
+
+@register.simple_tag
+def error_links(form):
+    """Return (anchor, message) for each error of `form`, for the error summary: a field's
+    errors link to the field (its first box for a list of checkboxes or radio buttons), errors
+    of the whole form link nowhere (anchor None)."""
+    if not form or not form.errors:
+        return []
+    links = [(None, error) for error in form.non_field_errors()]
+    for field in form:
+        if field.errors and not field.is_hidden:
+            anchor = field.id_for_label or f"{field.auto_id}_0"
+            links += [(f"#{anchor}", error) for error in field.errors]
+    for field in form.hidden_fields():
+        links += [(None, error) for error in field.errors]
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def session_seconds_left(context):
+    """Return how many seconds the page's session has left without another request."""
+    return idle_seconds_left(context["request"].session)

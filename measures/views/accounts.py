@@ -1,13 +1,16 @@
-"""Password reset by e-mail: only with a mail server, and throttled per address and per client."""
+"""Account pages: keeping a session alive, and password reset by e-mail (only with a mail server,
+throttled per address and per client)."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import PasswordResetView
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 
 from ..attribution import client_address
+from ..middleware import renew_session
 from ..throttle import allow
 
 HOUR = 60 * 60
@@ -41,3 +44,12 @@ class ThrottledPasswordResetView(PasswordResetView):
         if not (client_ok and address_ok):
             return render(self.request, "registration/password_reset_throttled.html", status=429)
         return super().form_valid(form)
+
+
+@require_POST
+def keep_alive(request):
+    """Renew the session of a user who asked to stay logged in (static/js/session.js): 204.
+    A session that has ended never gets here: SessionLimitMiddleware and the login requirement
+    send the request to the login page instead."""
+    renew_session(request.session)
+    return HttpResponse(status=204)

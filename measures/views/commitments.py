@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from ..access import is_coordinator
 from ..filters import CommitmentFilter
@@ -91,9 +91,18 @@ def commitment_detail(request, pk):
     return render(request, "measures/commitment_detail.html", _detail_context(request, commitment))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @coordinator_required(gettext_lazy("Only coordinators record how a commitment was answered."))
 def commitment_fulfil(request, pk):
+    """Record how a commitment was answered. The form sits on the commitment's page; a refused
+    answer is shown at this address, which also answers GET with the form, so a reload or a
+    language switch there shows the page instead of a 405."""
+    if request.method == "GET":
+        commitment = get_object_or_404(Commitment.objects.for_list(request.user), pk=pk)
+        if commitment.status != CommitmentStatus.OPEN:
+            return redirect(commitment)
+        context = _detail_context(request, commitment)
+        return render(request, "measures/commitment_fulfil.html", context)
     commitment = get_object_or_404(Commitment, pk=pk)
     form = CommitmentFulfilForm(request.POST, instance=commitment, user=request.user)
     if form.is_valid():

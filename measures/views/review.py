@@ -7,7 +7,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ..history.changes import stale_lines
 from ..locking import StaleEdit
@@ -18,17 +18,20 @@ REVIEW = gettext_lazy("review progress for the letter")
 
 
 @coordinator_required(action=REVIEW)
-def review_queue(request, refused=None):
+def review_queue(request, refused=None, opened=None):
     """The drafts the coordinator may read, oldest first. `refused` (pk, errors, comment as
-    typed) is a send-back that was refused: shown at its draft, with a 400."""
+    typed) is a send-back that was refused: shown at its draft, with a 400 and the error
+    summary. `opened`: the draft whose send-back form is shown open."""
     drafts = ProgressUpdate.objects.visible_to(request.user).to_review()
+    links = []
     if refused is not None:
-        pk, errors, comment = refused
+        opened, errors, comment = refused
+        links = [(f"#comment-{opened}", error) for error in errors]
         for update in drafts:
-            if update.pk == pk:
+            if update.pk == opened:
                 update.send_back_errors, update.typed_comment = errors, comment
-    status = 400 if refused else 200
-    return render(request, "measures/review.html", {"drafts": drafts}, status=status)
+    context = {"drafts": drafts, "opened": opened, "error_links": links, "has_errors": bool(links)}
+    return render(request, "measures/review.html", context, status=400 if refused else 200)
 
 
 @require_POST
@@ -88,11 +91,14 @@ def review_approve(request):
     return redirect("measures:review")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @coordinator_required(action=REVIEW)
 def review_send_back(request, pk):
     """Send one draft back to its author with a comment; without a comment the queue is shown
-    again with the error at that draft and nothing written."""
+    again with the error at that draft and nothing written. GET (a reload or a language switch
+    after a refusal) shows the queue with this draft's send-back form open."""
+    if request.method == "GET":
+        return review_queue(request, opened=pk)
     update = get_object_or_404(
         ProgressUpdate.objects.visible_to(request.user).select_related("measure"), pk=pk
     )

@@ -7,7 +7,7 @@ import pytest
 
 from measures.models import LetterStatus, ProgressLetter
 
-from .conftest import log_in
+from .conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,11 @@ def test_a_refused_draft_letter_form_keeps_its_period_and_number(page, live_serv
         page.click("main form button[type=submit]")
 
     assert page.url == f"{live_server.url}/letters/new/"
-    assert page.locator("main .alert-danger").count() == 1
+    summary = page.locator("main [data-error-summary]")
+    assert summary.count() == 1
+    assert page.evaluate("document.activeElement.dataset.errorSummary") == ""
+    assert summary.locator("a[href='#id_period_end']").count() == 1
+    assert axe_violations(page) == []
     assert page.locator("#id_period_end.is-invalid").count() == 1
     assert page.locator("main .invalid-feedback").first.is_visible()
     assert page.input_value("#id_kamerstuk") == "31 015, nr. 130"

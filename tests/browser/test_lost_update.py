@@ -40,7 +40,7 @@ def test_the_second_of_two_simultaneous_edits_is_refused_and_the_first_is_kept(
     with second_page.expect_navigation():
         second_page.click("main form button[type=submit]")
     assert second_page.url.endswith(edit)  # refused: the form comes back
-    errors = second_page.locator("main .alert-danger, main .alert-block").all_inner_texts()
+    errors = second_page.locator("main [data-error-summary]").all_inner_texts()
     text = " ".join(errors)
     assert "Iemand anders heeft deze maatregel opgeslagen" in text
     assert "Uitbreiding TBKK (herzien door Alice)" in text  # what changed meanwhile

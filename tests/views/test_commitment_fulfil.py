@@ -1,4 +1,5 @@
-"""Recording how a commitment was answered: POST /commitments/<id>/fulfil/."""
+"""Recording how a commitment was answered: POST /commitments/<id>/fulfil/ (GET shows the form
+again, e.g. after a refused answer is reloaded)."""
 
 import datetime
 
@@ -63,9 +64,48 @@ def test_it_records_an_answer_without_a_letter_on_a_date(client, alice, kst_comm
     assert not kst_commitment.is_late
 
 
-def test_it_refuses_get(client, alice, kst_commitment):
+def test_after_a_refused_answer_the_address_can_be_reloaded_and_the_language_switched(
+    client, alice, kst_commitment
+):
     client.force_login(alice)
-    assert client.get(url(kst_commitment)).status_code == 405
+    refused = post(client, kst_commitment, {"on": "", "letter": "", "status": "fulfilled"})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors
+    reloaded = client.get(url(kst_commitment))
+    assert reloaded.status_code == 200
+    page = reloaded.content.decode()
+    assert f'action="{url(kst_commitment)}"' in page
+    assert "There is a problem" not in page  # a fresh form
+    switched = client.post(
+        reverse("set_language"), {"language": "nl", "next": url(kst_commitment)}, follow=True
+    )
+    assert switched.redirect_chain == [(url(kst_commitment), 302)]
+    assert switched.status_code == 200
+    assert '<html lang="nl">' in switched.content.decode()
+    kst_commitment.refresh_from_db()
+    assert kst_commitment.status == CommitmentStatus.OPEN
+
+
+def test_a_get_on_an_answered_commitment_goes_to_its_page(client, alice, kst_commitment):
+    client.force_login(alice)
+    post(client, kst_commitment, {"on": "2016-09-06", "status": "fulfilled"})
+    response = client.get(url(kst_commitment))
+    assert response.status_code == 302
+    assert response["Location"] == kst_commitment.get_absolute_url()
+
+
+def test_a_get_is_refused_to_a_contributor(client, bob, kst_commitment):
+    client.force_login(bob)
+    assert client.get(url(kst_commitment)).status_code == 403
+
+
+def test_a_refused_answer_has_an_error_summary_linking_to_the_field(client, alice, kst_commitment):
+    client.force_login(alice)
+    response = post(client, kst_commitment, {"on": "", "letter": "", "status": "fulfilled"})
+    page = response.content.decode()
+    assert "<title>Error: Record the answer" in page
+    assert "There is a problem" in page
+    assert 'href="#id_on">Give the letter that answered it, or the date.</a>' in page
 
 
 def test_it_asks_anonymous_visitors_to_log_in(client, kst_commitment):

@@ -130,3 +130,88 @@ def test_a_joining_day_in_the_future_is_refused_and_nothing_is_created(
         f"{tomorrow:%d-%m-%Y} lies in the future; enter what has happened."
     ]
     assert not Measure.objects.exists()
+
+
+# --- The form as a page: groups, choices, optional fields, the error summary --------------------
+
+
+def test_the_new_measure_form_is_grouped_and_starts_at_not_started(
+    client, alice, plan, prevention, police, prosecution
+):
+    client.force_login(alice)
+    response = client.get(URL)
+    form = response.context["form"]
+    assert form["status"].value() == MeasureStatus.NOT_STARTED
+    page = response.content.decode()
+    assert '<option value="not_started" selected>' in page
+    for legend in ("What", "Place in the programme", "Who and where", "Planning"):
+        assert f'<legend class="h5">{legend}</legend>' in page
+    assert "---------" not in page
+    assert '<option value="" selected>Choose …</option>' in page
+    # Partners as checkboxes, not a Ctrl-click multiple select.
+    assert f'type="checkbox" class="form-check-input"  name="partners" value="{police.pk}"' in page
+    assert '<select name="partners"' not in page and "Ctrl" not in page
+    # Each action line says which plan it belongs to, for the script that filters them.
+    assert f'<option value="{prevention.pk}" data-plan="{plan.pk}">' in page
+
+
+def test_optional_fields_say_so_and_required_ones_do_not(client, alice, plan):
+    client.force_login(alice)
+    page = client.get(URL).content.decode()
+    assert 'Number <span class="optional-marker">(optional)</span>' in page
+    assert 'Description <span class="optional-marker">(optional)</span>' in page
+    assert 'Title <span class="optional-marker">' not in page
+    assert 'Plan <span class="optional-marker">' not in page
+
+
+def test_an_empty_form_gets_an_error_summary_with_messages_that_name_the_fields(
+    client, alice, plan
+):
+    client.force_login(alice)
+    response = client.post(URL, {"visibility": "public", "version": 1})
+    page = response.content.decode()
+    assert "<title>Error: New measure" in page
+    assert '<div class="error-summary" role="alert"' in page and 'tabindex="-1"' in page
+    assert "There is a problem" in page
+    assert '<a href="#id_title">Enter the title of the measure.</a>' in page
+    assert '<a href="#id_plan">Choose the plan the measure belongs to.</a>' in page
+    assert '<a href="#id_owner">Choose the organisation that owns the measure.</a>' in page
+    assert "This field is required." not in page
+    assert not Measure.objects.exists()
+
+
+def test_a_valid_form_has_no_error_in_its_title(client, alice):
+    client.force_login(alice)
+    page = client.get(URL).content.decode()
+    assert "<title>New measure" in page
+    assert "There is a problem" not in page
+
+
+def test_an_action_line_of_another_plan_is_refused_on_the_server_too(
+    client, alice, plan, kst, police
+):
+    from measures.models import ActionLine, Plan
+
+    other = Plan.objects.create(title="Ander plan", short_title="Ander", owner=police)
+    foreign = ActionLine.objects.create(plan=other, name="Elders", order=1)
+    client.force_login(alice)
+    response = client.post(
+        URL,
+        {
+            "title": "Maatregel",
+            "plan": plan.pk,
+            "action_line": foreign.pk,
+            "theme": kst.pk,
+            "owner": police.pk,
+            "status": MeasureStatus.NOT_STARTED,
+            "visibility": "public",
+            "version": 1,
+        },
+    )
+    assert response.context["form"].errors["action_line"] == [
+        "This action line belongs to another plan."
+    ]
+    assert '<a href="#id_action_line">This action line belongs to another plan.</a>' in (
+        response.content.decode()
+    )
+    assert not Measure.objects.exists()

@@ -91,7 +91,17 @@ def test_it_redirects_an_anonymous_visitor_to_the_login_page(client):
 def test_the_changes_refuse_get(client, alice, drafts):
     client.force_login(alice)
     assert client.get(APPROVE_URL).status_code == 405
-    assert client.get(send_back_url(drafts[0])).status_code == 405
+
+
+def test_a_get_of_a_send_back_shows_the_queue_with_its_form_open(client, alice, drafts):
+    client.force_login(alice)
+    response = client.get(send_back_url(drafts[1]))
+    assert response.status_code == 200
+    assert response.context["opened"] == drafts[1].pk
+    page = response.content.decode()
+    assert page.count("<details") == 3 and page.count('<details class="flex-grow-1" open>') == 1
+    assert "There is a problem" not in page
+    assert drafts[1].history.count() == 1  # nothing written
 
 
 @pytest.fixture
@@ -235,6 +245,25 @@ def test_sending_back_requires_a_comment(client, alice, drafts):
     draft.refresh_from_db()
     assert draft.state == UpdateState.DRAFT
     assert draft.history.count() == count
+
+
+def test_a_refused_send_back_has_an_error_summary_and_its_address_can_be_reloaded(
+    client, alice, drafts
+):
+    client.force_login(alice)
+    draft = drafts[0]
+    refused = client.post(send_back_url(draft), {"review_comment": "", "version": draft.version})
+    page = refused.content.decode()
+    assert "<title>Error: Progress to review" in page
+    assert "There is a problem" in page
+    assert f'href="#comment-{draft.pk}">Say what the author should change.</a>' in page
+    assert client.get(send_back_url(draft)).status_code == 200
+    switched = client.post(
+        reverse("set_language"), {"language": "nl", "next": send_back_url(draft)}, follow=True
+    )
+    assert switched.redirect_chain == [(send_back_url(draft), 302)]
+    assert switched.status_code == 200
+    assert '<html lang="nl">' in switched.content.decode()
 
 
 def test_a_stale_send_back_writes_nothing(client, alice, bob, drafts):

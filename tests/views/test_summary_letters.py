@@ -70,7 +70,7 @@ def test_a_refused_draft_comes_back_with_its_input_and_the_field_error(client, a
     content = response.content.decode()
     assert response.status_code == 200
     assert ProgressLetter.objects.count() == 0
-    assert "The letter was not saved" in content
+    assert "There is a problem" in content and "<title>Error: " in content
     assert "The period must end after it starts." in content
     assert 'value="2015-07-01"' in content and 'value="31 015, nr. 112"' in content
 
@@ -176,7 +176,7 @@ def test_a_letter_sent_on_an_earlier_day_fixes_what_was_known_by_its_end(client,
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"kamerstuk": "  "}, "kamerstuk", "This field is required."),
+        ({"kamerstuk": "  "}, "kamerstuk", "Enter the number of the parliamentary paper."),
         ({"sent_on": "2099-01-01"}, "sent_on", "01-01-2099 lies in the future"),
         (
             {"sent_on": "2015-05-31"},
@@ -200,7 +200,7 @@ def test_a_refused_confirmation_keeps_its_input_and_sends_nothing(
     assert response.status_code == 200
     assert response.context["form"].has_error(field)
     assert message in content
-    assert "The letter was not marked as sent" in content
+    assert "There is a problem" in content and f'<a href="#id_{field}">' in content
     for name in ("kamerstuk", "sent_on"):
         if data[name].strip():
             assert f'value="{data[name]}"' in content
