@@ -160,6 +160,18 @@ class FigureGrid:
                 found += [(where, message, cell[target].id_for_label) for message in messages]
         return found
 
+    @property
+    def error_links(self):
+        """The grid's errors as the error summary lists them: (anchor, message)."""
+        links = [
+            (f"#{self.source_form[name].id_for_label}", message)
+            for name, messages in self.source_form.errors.items()
+            for message in messages
+        ]
+        return links + [
+            (f"#{anchor}", f"{where}: {message}") for where, message, anchor in self.errors
+        ]
+
     def is_valid(self):
         valid = self.source_form.is_valid()
         for cell in self.changed_cells:

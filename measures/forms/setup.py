@@ -14,13 +14,14 @@ from ..models import (
     Theme,
 )
 from ..widgets import DateInput
+from .base import TrackerFormMixin
 
 # How many empty rows a plan's action lines and an indicator's breakdowns offer: a plan of the
 # letters has three action lines (prevention, investigation and prosecution, cooperation).
 EXTRA_ROWS = 3
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(TrackerFormMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = [
@@ -78,14 +79,14 @@ ActionLineFormSet = forms.inlineformset_factory(
 )
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(TrackerFormMixin, forms.ModelForm):
     class Meta:
         model = Theme
         fields = ["name", "name_en", "code", "order"]
         help_texts = {"code": _("A short code without spaces, e.g. kst.")}
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(TrackerFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "abbreviation", "kind", "parent", "country"]
@@ -98,7 +99,7 @@ class OrganisationForm(forms.ModelForm):
             self.fields["parent"].queryset = Organisation.objects.exclude(pk=self.instance.pk)
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(TrackerFormMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [

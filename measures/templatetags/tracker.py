@@ -40,19 +40,27 @@ def shortlist(items, length=SHORTLIST_LENGTH):
 
 
 @register.simple_tag
-def error_links(form):
-    """Return (anchor, message) for each error of `form`, for the error summary: a field's
-    errors link to the field (its first box for a list of checkboxes or radio buttons), errors
-    of the whole form link nowhere (anchor None)."""
-    if not form or not form.errors:
-        return []
-    links = [(None, error) for error in form.non_field_errors()]
-    for field in form:
-        if field.errors and not field.is_hidden:
-            anchor = field.id_for_label or f"{field.auto_id}_0"
-            links += [(f"#{anchor}", error) for error in field.errors]
-    for field in form.hidden_fields():
-        links += [(None, error) for error in field.errors]
+def error_links(*forms):
+    """Return (anchor, message) for each error of `forms` (forms or formsets), for the error
+    summary: a field's errors link to the field (its first box for a list of checkboxes or radio
+    buttons), errors of a whole form or formset link nowhere (anchor None)."""
+    links = []
+    for form in forms:
+        if not form:
+            continue
+        if hasattr(form, "forms"):  # a formset: its own errors, then each row's
+            links += [(None, error) for error in form.non_form_errors()]
+            links += error_links(*form.forms)
+            continue
+        if not form.errors:
+            continue
+        links += [(None, error) for error in form.non_field_errors()]
+        for field in form:
+            if field.errors and not field.is_hidden:
+                anchor = field.id_for_label or f"{field.auto_id}_0"
+                links += [(f"#{anchor}", error) for error in field.errors]
+        for field in form.hidden_fields():
+            links += [(None, error) for error in field.errors]
     return links
 
 

@@ -86,7 +86,11 @@ def _indicator_form(request, indicator):
                 request, _("The indicator “%(name)s” has been saved.") % {"name": indicator}
             )
             return redirect(indicator)
-    return render(request, "measures/indicator_form.html", {"form": form, "breakdowns": breakdowns})
+    return render(
+        request,
+        "measures/indicator_form.html",
+        {"form": form, "breakdowns": breakdowns, "has_errors": data is not None},
+    )
 
 
 @coordinator_required(COORDINATORS_ONLY)
@@ -117,7 +121,13 @@ def indicator_figures(request, pk):
     return render(
         request,
         "measures/indicator_figures.html",
-        {"indicator": indicator, "grid": grid, "year_form": year_form, "year": year},
+        {
+            "indicator": indicator,
+            "grid": grid,
+            "year_form": year_form,
+            "year": year,
+            "has_errors": request.method == "POST",
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -47,7 +47,11 @@ def _plan_form(request, plan):
             lines.save()
         messages.success(request, _("The plan “%(plan)s” has been saved.") % {"plan": plan})
         return redirect(reverse("measures:plans") + f"#plan-{plan.pk}")
-    return render(request, "measures/plan_form.html", {"form": form, "lines": lines})
+    return render(
+        request,
+        "measures/plan_form.html",
+        {"form": form, "lines": lines, "has_errors": data is not None},
+    )
 
 
 @coordinator_required(action=SET_UP)

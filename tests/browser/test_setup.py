@@ -47,7 +47,7 @@ def test_a_coordinator_sets_up_a_plan_and_an_indicator_and_enters_a_years_figure
     page.fill("#id_lines-0-name", "Preventie")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
-    assert page.locator("#error-summary").is_visible()
+    assert page.locator("[data-error-summary]").is_visible()
     assert page.input_value("#id_lines-0-name") == "Preventie"
     check(page)
     page.fill("#id_title", "Plan van aanpak kindersekstoerisme 2016-2018")
@@ -74,7 +74,7 @@ def test_a_coordinator_sets_up_a_plan_and_an_indicator_and_enters_a_years_figure
     page.fill("#id_name", "Meldingen bij het Meldpunt")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
-    assert page.locator("#error-summary").is_visible()
+    assert page.locator("[data-error-summary]").is_visible()
     check(page)
     page.select_option("#id_theme", str(kst.pk))
     page.fill("#id_default_source", "Jaarverslag Meldpunt")
@@ -109,7 +109,7 @@ def test_a_coordinator_sets_up_a_plan_and_an_indicator_and_enters_a_years_figure
     page.select_option("#id_q1-t-status", ValueStatus.PROVISIONAL)
     with page.expect_navigation():
         page.click("main form[method=post] button[type=submit]")
-    assert page.locator("#error-summary").is_visible()
+    assert page.locator("[data-error-summary]").is_visible()
     assert page.locator(f"#id_q0-{other}-realised.is-invalid").is_visible()
     assert page.input_value("#id_q0-t-realised") == "6.412"  # nothing typed is lost
     assert not IndicatorValue.objects.filter(indicator=indicator).exists()
@@ -149,5 +149,5 @@ def test_the_set_up_pages_pass_axe_and_reflow(page, live_server, programme):
         check(page)
         with page.expect_navigation():
             page.click("main form button[type=submit]")
-        assert page.locator("#error-summary").is_visible()
+        assert page.locator("[data-error-summary]").is_visible()
         assert axe_violations(page) == []

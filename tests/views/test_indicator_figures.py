@@ -120,7 +120,7 @@ def test_bad_input_is_shown_per_cell_and_nothing_is_written(client, alice, indic
     assert shown[(3, "Noord")].errors["target"] == ["Use a comma for decimals, for example 22,5"]
     assert shown[(4, "Total")].errors["realised"]
     html = response.content.decode()
-    assert "Error:" in html and 'id="error-summary"' in html
+    assert "<title>Error: Figures" in html and "data-error-summary" in html
     assert f'href="#id_q3-{noord}-target"' in html
     # Nothing typed is lost, nothing is written.
     assert 'value="22.5"' in html and 'value="842"' in html and 'value="-3"' in html
