@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    accessibility,
     commitments,
     dashboard,
     exports,
@@ -60,4 +61,5 @@ urlpatterns = [
     path("letters/new/", letters.letter_create, name="letter_create"),
     path("letters/<int:pk>/", letters.letter_detail, name="letter_detail"),
     path("letters/<int:pk>/send/", letters.letter_send, name="letter_send"),
+    path("accessibility/", accessibility.accessibility_statement, name="accessibility"),
 ]

@@ -85,7 +85,7 @@ class ProgressLetter(Versioned):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.date:%d-%m-%Y})"
+        return f"{self.title} ({date_nl(self.date)})"
 
     def clean(self):
         check_dates(self)  # 1900-2100, as every date the tracker takes
@@ -111,6 +111,12 @@ class ProgressLetter(Versioned):
         """Return the record moment a sent letter fixes: the moment it was marked as sent (what
         the tracker knew then); None for a draft, which reads now."""
         return self.sent_at if self.is_sent else None
+
+    def previous_sent(self):
+        """Return the sent letter before this one (by date, then by number), or None: what a
+        letter is compared with."""
+        earlier = Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)
+        return ProgressLetter.objects.sent().filter(earlier).order_by("-date", "-pk").first()
 
     def mark_sent(
         self, *, by, at=None, on=None, history_date=None, expected_version=None, kamerstuk=None

@@ -36,3 +36,10 @@ def shortlist(items, length=SHORTLIST_LENGTH):
     items = list(items)
     length = int(length)
     return {"shown": items[:length], "more": max(0, len(items) - length)}
+
+
+@register.inclusion_tag("measures/_breadcrumbs.html")
+def breadcrumbs(*links, current):
+    """Render the way back from a sub-page: `links` are url, label pairs from the top down,
+    `current` names the page itself."""
+    return {"links": list(zip(links[::2], links[1::2], strict=True)), "current": current}

@@ -46,6 +46,7 @@ def letter_detail(request, pk):
         "summary": result,
         "corrections": _corrections_text(letter, request.user),
         "is_coordinator": is_coordinator(request.user),
+        "previous": letter.previous_sent(),
     }
     return render(request, "measures/letter_detail.html", context)
 
