@@ -8,6 +8,8 @@ these helpers do not depend on the active locale.
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
 MONTHS_NL = (
     "januari",
     "februari",
@@ -29,7 +31,8 @@ def date_nl(value):
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        value = value.date()
+        # A moment is dated where the tracker is (Amsterdam), not in UTC.
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
 
 
