@@ -226,3 +226,27 @@ def test_every_control_shows_a_focus_indicator_of_at_least_3_to_1(page, live_ser
     if visit.name != "dashboard":
         assert {"INPUT", "SELECT"} & {focused["tag"] for focused in seen}
     assert failures == []
+
+
+def test_the_top_bar_fits_1280_px_and_collapses_below_1200(page, live_server, alice):
+    log_in(page, live_server, "alice")
+    for width in (1366, 1280, 1200):
+        page.set_viewport_size({"width": width, "height": 700})
+        right = page.evaluate(
+            "document.querySelector('.language-form').getBoundingClientRect().right"
+        )
+        assert right <= width, f"the language switch ends at {right} px on a {width} px screen"
+        assert not page.locator(".navbar-toggler").is_visible()
+    page.set_viewport_size({"width": 1199, "height": 700})
+    assert page.locator(".navbar-toggler").is_visible()
+
+
+def test_the_account_menu_logs_out_by_keyboard(page, live_server, alice):
+    log_in(page, live_server, "alice")
+    page.focus("#account-menu button")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Uitloggen").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.goto(live_server.url + "/")
+    assert "/accounts/login/" in page.url
