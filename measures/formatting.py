@@ -31,6 +31,7 @@ def date_nl(value):
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
+        # A moment is dated where the tracker is (Amsterdam), not in UTC.
         value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    accessibility,
     commitments,
     dashboard,
     exports,
@@ -77,4 +78,5 @@ urlpatterns = [
     path("letters/<int:pk>/", letters.letter_detail, name="letter_detail"),
     path("letters/<int:pk>/check/", letters.letter_check, name="letter_check"),
     path("letters/<int:pk>/send/", letters.letter_send, name="letter_send"),
+    path("accessibility/", accessibility.accessibility_statement, name="accessibility"),
 ]

@@ -233,3 +233,10 @@ def test_a_save_slipping_in_after_the_admin_forms_check_is_refused_with_a_messag
     # In this test the other save ran in the same transaction, so it went back with the refused
     # one; in production it is another request's, and the lines say what it changed.
     assert Measure.objects.get(pk=measure.pk).title == measure.title
+
+
+def test_the_admin_carries_the_trackers_name(client, alice):
+    client.force_login(alice)
+    text = client.get("/admin/").content.decode()
+    assert "KP/KST-volger" in text  # the Dutch name, as in the tracker itself
+    assert "KP/KST tracker" not in text

@@ -1,7 +1,7 @@
 """Walk every URL the tracker serves and check who gets what.
 
 Anonymous visitors never see data: every route but the few public ones (login, language switch,
-static files) sends them to the login page, for GET and for POST alike.
+the accessibility statement, static files) sends them to the login page, for GET and for POST alike.
 """
 
 import datetime
@@ -15,6 +15,7 @@ from tests.factories import make_measure
 PUBLIC = {
     "login",
     "set_language",
+    "measures:accessibility",  # the statement holds no data and is read before logging in
     "password_reset",
     "password_reset_done",
     "password_reset_confirm",
@@ -213,6 +214,7 @@ def cases(w):
         ],
         "measures:changes": [("get", "/changes/", EVERYONE)],
         "measures:compare": [("get", "/compare/", EVERYONE)],
+        "measures:accessibility": [("get", "/accessibility/", EVERYONE)],
         "measures:commitments": [("get", "/commitments/", EVERYONE)],
         "measures:commitment_detail": [("get", f"/commitments/{w['commitment'].pk}/", EVERYONE)],
         "measures:commitment_fulfil": [

@@ -240,6 +240,9 @@ SESSION_COOKIE_AGE = 60 * env_int("TRACKER_SESSION_IDLE_MINUTES", 30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TRACKER_SESSION_ABSOLUTE_SECONDS = 60 * 60 * env_int("TRACKER_SESSION_MAX_HOURS", 10)
 TRACKER_TRUST_X_FORWARDED_FOR = env_bool("TRACKER_TRUST_X_FORWARDED_FOR", default=False)
+# Who answers questions and complaints about accessibility (an address or a phone number), named in
+# the accessibility statement; until it is set the statement says that it still has to be.
+TRACKER_ACCESSIBILITY_CONTACT = os.environ.get("TRACKER_ACCESSIBILITY_CONTACT", "").strip()
 
 # No inline scripts anywhere; styles only from our own static files (Bootstrap and the admin's
 # inline style attributes need 'unsafe-inline' for styles only).

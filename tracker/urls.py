@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.i18n import set_language
 
 from measures.views.accounts import ThrottledPasswordResetView, keep_alive
 
-admin.site.site_header = "KP/KST tracker"
-admin.site.site_title = "KP/KST tracker"
+# One name for the product, in the tracker and in its admin: "KP/KST-volger" in Dutch.
+admin.site.site_header = gettext_lazy("KP/KST tracker")
+admin.site.site_title = gettext_lazy("KP/KST tracker")
+admin.site.index_title = gettext_lazy("Set-up and data management")
 
 urlpatterns = [
     path("", include("measures.urls")),

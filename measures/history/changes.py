@@ -39,6 +39,15 @@ KIND_LABELS = {
     "-": _("deleted"),
 }
 
+# Where a change came from, in words: the management commands that write domain data.
+COMMAND_ORIGINS = {
+    "seed": _("loading the example data"),
+    "create_demo_users": _("creating the demo accounts"),
+    "import_measures": _("the spreadsheet import (command)"),
+    "restore": _("restoring a backup"),
+    "send_reminders": _("sending the reminders"),
+}
+
 
 @dataclass
 class FieldChange:
@@ -89,6 +98,10 @@ class Change:
     @property
     def history_id(self):
         return self.record.history_id
+
+    @property
+    def origin_text(self):
+        return origin_in_words(self.origin)
 
 
 @dataclass
@@ -278,6 +291,25 @@ def reason_in_words(reason):
     return reason or ""
 
 
+def origin_in_words(origin):
+    """Return a stored origin (see attribution.current_origin) as the reader reads it: "web
+    192.0.2.7" as the website and the address, "command seed" as what the command does."""
+    kind, _sep, rest = origin.partition(" ")
+    if kind == "web":
+        return (
+            gettext("the website, from %(address)s") % {"address": rest}
+            if rest
+            else gettext("the website")
+        )
+    if kind == "command":
+        if rest in COMMAND_ORIGINS:
+            return str(COMMAND_ORIGINS[rest])
+        return gettext("the server command “%(name)s”") % {"name": rest}
+    if origin == "shell":
+        return gettext("the server console")
+    return origin
+
+
 def readable_records(model, queryset, user):
     """Return the history records in `queryset` (of `model`) that `user` may read: the access
     rule of `models.readable_measures`/`readable_updates` for measures and progress updates;
@@ -444,6 +476,8 @@ def _in_words(raw_change, names):
 
 def value_in_words(f, value, names=None):
     """Return a field's value as a reader sees it: a choice label, a name, a Dutch date."""
+    if f.name == "quarter" and value in (0, 1, 2, 3, 4):  # IndicatorValue's: 0 is the year
+        return gettext("Whole year") if value == 0 else gettext("Quarter %(q)d") % {"q": value}
     if f.choices:
         labels = dict(f.flatchoices)
         if value in labels:

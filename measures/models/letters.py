@@ -110,7 +110,7 @@ class ProgressLetter(Versioned):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.date:%d-%m-%Y})"
+        return f"{self.title} ({date_nl(self.date)})"
 
     def clean(self):
         check_dates(self)  # 1900-2100, as every date the tracker takes
@@ -154,6 +154,12 @@ class ProgressLetter(Versioned):
         self.save_change(
             by=by, reason=ChangeReason.CHECKED, expected_version=expected_version or self.version
         )
+
+    def previous_sent(self):
+        """Return the sent letter before this one (by date, then by number), or None: what a
+        letter is compared with."""
+        earlier = Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)
+        return ProgressLetter.objects.sent().filter(earlier).order_by("-date", "-pk").first()
 
     def mark_sent(
         self, *, by, at=None, on=None, history_date=None, expected_version=None, kamerstuk=None

@@ -68,3 +68,10 @@ def error_links(*forms):
 def session_seconds_left(context):
     """Return how many seconds the page's session has left without another request."""
     return idle_seconds_left(context["request"].session)
+
+
+@register.inclusion_tag("measures/_breadcrumbs.html")
+def breadcrumbs(*links, current):
+    """Render the way back from a sub-page: `links` are url, label pairs from the top down,
+    `current` names the page itself."""
+    return {"links": list(zip(links[::2], links[1::2], strict=True)), "current": current}

@@ -52,6 +52,7 @@ def letter_detail(request, pk):
         "changed_since_check": letter.checked_at is not None
         and not letter.is_sent
         and changed_since(letter.checked_at),
+        "previous": letter.previous_sent(),
     }
     return render(request, "measures/letter_detail.html", context)
 

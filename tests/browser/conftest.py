@@ -77,14 +77,18 @@ def log_in(page, live_server, username, next_path="/"):
         page.click("main form button[type=submit]")
 
 
-def axe_violations(page):
-    """Run axe-core on the page with the WCAG 2.1 A and AA rules; return the violations."""
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page, best_practice=False):
+    """Run axe-core on the page with the WCAG 2.1 A and AA rules (and, with `best_practice`,
+    axe's best-practice rules too); return the violations."""
     if not AXE.exists():
         pytest.fail(f"axe-core is missing at {AXE}; run npm ci.")
     page.add_script_tag(path=str(AXE))
+    tags = WCAG_TAGS + (["best-practice"] if best_practice else [])
     result = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag',
-               values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags
     )
     return [
         (v["id"], v["help"], [node["target"] for node in v["nodes"]][:5])

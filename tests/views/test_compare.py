@@ -85,3 +85,20 @@ def test_it_compares_as_known_on_a_day(client, history, alice):
     comparison = response.context["comparison"]
     assert comparison.added == [] and comparison.status_changes == []
     assert "zoals bekend op 1 juni 2015" in response.content.decode()
+
+
+def test_a_letter_links_to_its_comparison_with_the_previous_sent_letter(client, alice):
+    earlier = ProgressLetter.objects.create(date=DAY1, title="Eerste")
+    earlier.mark_sent(by=alice)
+    later = ProgressLetter.objects.create(date=DAY2, title="Tweede")
+    client.force_login(alice)
+    text = client.get(reverse("measures:letter_detail", args=[later.pk])).content.decode()
+    assert f"{URL}?from_letter={earlier.pk}&amp;to_letter={later.pk}" in text
+    first = client.get(reverse("measures:letter_detail", args=[earlier.pk])).content.decode()
+    assert "from_letter=" not in first  # nothing before the first letter
+
+
+def test_the_letters_and_the_changes_link_to_the_comparison(client, alice):
+    client.force_login(alice)
+    for name in ("measures:letters", "measures:changes"):
+        assert f'href="{URL}"' in client.get(reverse(name)).content.decode(), name
