@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures.attribution import acting_as
+from measures.history.changes import origin_in_words
 from measures.models import MeasureStatus, Visibility
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def test_it_shows_partners_added_by_name(client, measure, alice, prosecution):
     client.force_login(alice)
     html = client.get(url(measure)).content.decode()
     assert "Openbaar Ministerie" in html
-    assert "command import" in html
+    assert origin_in_words("command import") in html  # where it came from, in words
 
 
 def test_it_shows_the_version_as_of_a_date(client, measure, alice):
