@@ -32,11 +32,14 @@ class Visit:
     errors: tuple | None = None
     # Before submitting, choose this file: (field, name, content).
     upload: tuple | None = None
+    # Before submitting, type these: (selector, text) pairs.
+    typed: tuple = ()
 
 
 PAGES = [
     Visit("dashboard", "/"),
     Visit("dashboard per action line", "/?by=action_line"),
+    Visit("dashboard, contributor", "/", user="bob"),
     Visit("measure list", "/measures/"),
     Visit("measure list filtered", "/measures/?q=team&status=in_progress&overdue=true"),
     Visit("measure", "/measures/{measure}/"),
@@ -58,6 +61,23 @@ PAGES = [
     Visit("indicator", "/indicators/{indicator}/"),
     Visit("indicator value form", "/indicators/{indicator}/values/new/"),
     Visit("indicator value form with errors", "/indicators/{indicator}/values/new/", errors=()),
+    Visit("indicator new", "/indicators/new/"),
+    Visit("indicator new with errors", "/indicators/new/", errors=()),
+    Visit("indicator edit", "/indicators/{indicator}/edit/"),
+    Visit("figures grid", "/indicators/{indicator}/figures/"),
+    Visit(
+        "figures grid with errors",
+        "/indicators/{indicator}/figures/",
+        errors=(),
+        typed=(("main form[method=post] input[name$=realised] >> nth=0", "22.5"),),
+    ),
+    Visit("plans", "/plans/"),
+    Visit("plan new", "/plans/new/"),
+    Visit("plan new with errors", "/plans/new/", errors=()),
+    Visit("plan edit", "/plans/{plan}/edit/"),
+    Visit("set-up", "/setup/"),
+    Visit("theme new with errors", "/setup/themes/new/", errors=()),
+    Visit("organisation new", "/setup/organisations/new/"),
     Visit("summary", "/summaries/"),
     Visit("letters", "/letters/"),
     Visit("letter", "/letters/{letter}/"),
@@ -110,6 +130,7 @@ def site(programme, alice, kst):
     measure = programme[0]
     return {
         "measure": measure.pk,
+        "plan": measure.plan_id,
         "record": measure.history.earliest("history_date").history_id,
         "commitment": programme[0].commitments.get().pk,
         "indicator": indicator.pk,
@@ -129,6 +150,8 @@ def open_visit(page, live_server, site, visit):
     if visit.errors is not None:
         for field in visit.errors:
             page.fill(field, "")
+        for field, text in visit.typed:
+            page.fill(field, text)
         if visit.upload:
             field, name, content = visit.upload
             page.set_input_files(field, {"name": name, "mimeType": "text/csv", "buffer": content})
