@@ -78,6 +78,13 @@ class YearForm(forms.Form):
         self.fields["year"].choices = [(year, year) for year in years]
 
 
+class MissingFiguresForm(forms.Form):
+    """The indicator list's `?missing=<year>`: only the indicators without a realised yearly
+    total for that year (the letter checklist links here)."""
+
+    missing = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100)
+
+
 def grid_years(indicator_years, today=None):
     """Return the years the grid offers, newest first: from the programme's first year (or an
     earlier one with figures) to next year."""

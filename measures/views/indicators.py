@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ..access import is_coordinator
 from ..forms.commitments import IndicatorValueForm
-from ..forms.figures import FigureGrid, YearForm, grid_years
+from ..forms.figures import FigureGrid, MissingFiguresForm, YearForm, grid_years
 from ..forms.setup import BreakdownFormSet, IndicatorForm
 from ..models import Indicator, IndicatorValue
 from ..reports.charts import indicator_chart_svg
@@ -22,10 +22,13 @@ def indicator_list(request):
     indicators = Indicator.objects.select_related("theme", "owner").prefetch_related(
         Prefetch("values", queryset=IndicatorValue.objects.for_table())
     )
+    missing = MissingFiguresForm(request.GET) if "missing" in request.GET else None
+    if missing is not None and missing.is_valid():
+        indicators = indicators.without_total_for(missing.cleaned_data["missing"])
     return render(
         request,
         "measures/indicator_list.html",
-        {"indicators": indicators, "may_edit": is_coordinator(request.user)},
+        {"indicators": indicators, "missing": missing, "may_edit": is_coordinator(request.user)},
     )
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures.models import (
+    Indicator,
     IndicatorBreakdown,
     IndicatorUnit,
     IndicatorValue,
@@ -234,3 +235,34 @@ def test_it_shows_each_figure_with_its_note_and_the_breakdowns(client, vera, kst
     assert "Exclusief Caribisch Nederland" in page
     assert "Broken down into: Eenheid A" in page
     assert "Usual source: Politie" in page
+
+
+def test_the_list_shows_only_the_indicators_missing_a_years_realised_total(client, vera, kst):
+    """The letter checklist's link: `?missing=2025` leaves the indicators that have the realised
+    yearly total of 2025; a target alone or a breakdown alone does not count as having it."""
+    entered = interventions(kst, order=1)
+    value(entered, 2025, 600, 842)
+    target_only = Indicator.objects.create(name="Alleen een streefcijfer", theme=kst, order=2)
+    value(target_only, 2025, 100, None)
+    breakdown_only = Indicator.objects.create(name="Alleen uitgesplitst", theme=kst, order=3)
+    value(breakdown_only, 2025, None, 4, breakdown="Noord")
+    other_year = Indicator.objects.create(name="Een ander jaar", theme=kst, order=4)
+    value(other_year, 2024, None, 7)
+    client.force_login(vera)
+    response = client.get(reverse("measures:indicators"), {"missing": "2025"})
+    assert [i.name for i in response.context["indicators"]] == [
+        "Alleen een streefcijfer",
+        "Alleen uitgesplitst",
+        "Een ander jaar",
+    ]
+    assert "Only the 3 indicators without a realised total for 2025." in (response.content.decode())
+
+
+@pytest.mark.parametrize("year", ["twintig", "1800", ""])
+def test_a_year_not_understood_shows_every_indicator_with_a_message(client, vera, kst, year):
+    interventions(kst)
+    client.force_login(vera)
+    response = client.get(reverse("measures:indicators"), {"missing": year})
+    assert response.status_code == 200
+    assert len(response.context["indicators"]) == 1
+    assert "The year to look for missing figures was not understood" in response.content.decode()
