@@ -276,6 +276,10 @@ def cases(w):
             ("post", "/letters/new/", COORDINATOR_ONLY),
         ],
         "measures:letter_detail": [("get", f"/letters/{w['letter'].pk}/", EVERYONE)],
+        "measures:letter_check": [
+            ("get", f"/letters/{w['letter'].pk}/check/", NOT_ALLOWED),
+            ("post", f"/letters/{w['letter'].pk}/check/", COORDINATOR_ONLY),
+        ],
         "measures:letter_send": [
             ("get", f"/letters/{w['letter'].pk}/send/", COORDINATOR_ONLY),
             ("post", f"/letters/{w['letter'].pk}/send/", COORDINATOR_ONLY),

@@ -175,6 +175,7 @@ def test_logging_out_on_purpose_leaves_no_typed_text_behind(page, live_server, p
     form_path = reverse("measures:log_progress", args=[measure.pk])
     log_in(page, live_server, "bob", form_path)
     page.fill("#id_text", TEXT)
+    page.click("#account-menu button")  # the account's menu holds "Log out"
     with page.expect_navigation():
         page.click("header form[action='/accounts/logout/'] button")
     assert page.evaluate("window.sessionStorage.length") == 0
