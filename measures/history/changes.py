@@ -262,6 +262,12 @@ def changes_since(instance, version, *, user):
     return describe([(model, r) for r in records], user=user)
 
 
+def stale_message(stale, user):
+    """Return a refused transition (a StaleEdit) in one message: the refusal and what changed
+    since (`stale_lines`)."""
+    return " ".join([*stale.messages, *stale_lines(stale, user)])
+
+
 def stale_lines(stale, user):
     """Return one line per field changed since a refused edit (a StaleEdit) started, as far as
     `user` may read: who, and from what to what. Read now, when the refusal is shown."""

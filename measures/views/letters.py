@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from ..access import is_coordinator
 from ..forms.letters import LetterForm, LetterSendForm
 from ..forms.summaries import SummaryForm
-from ..history.changes import stale_lines
+from ..history.changes import stale_message
 from ..locking import StaleEdit
 from ..models import ProgressLetter
 from ..reports.checklist import changed_since
@@ -91,7 +91,7 @@ def letter_check(request, pk):
     try:
         letter.mark_checked(by=request.user, expected_version=request.POST.get("version"))
     except StaleEdit as stale:
-        messages.error(request, " ".join([*stale.messages, *stale_lines(stale, request.user)]))
+        messages.error(request, stale_message(stale, request.user))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

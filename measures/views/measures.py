@@ -19,7 +19,7 @@ from ..access import can_edit_measure, is_coordinator
 from ..filters import MeasureFilter
 from ..forms.measures import BulkChangeForm, MeasureForm, ProgressForm
 from ..history.asof import measures_on, progress_on, shown_then
-from ..history.changes import m2m_history_model, m2m_target_attname, stale_lines
+from ..history.changes import m2m_history_model, m2m_target_attname, stale_message
 from ..locking import StaleEdit
 from ..models import ChangeReason, Measure, ProgressUpdate
 from .access import coordinator_required, get_measure_for_user
@@ -327,7 +327,7 @@ def approve_update(request, pk):
         # The version the page showed: an update changed since is not approved unseen.
         update.approve(by=request.user, expected_version=request.POST.get("version"))
     except StaleEdit as stale:
-        messages.error(request, " ".join([*stale.messages, *stale_lines(stale, request.user)]))
+        messages.error(request, stale_message(stale, request.user))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..history.changes import stale_lines
+from ..history.changes import stale_lines, stale_message
 from ..locking import StaleEdit
 from ..models import ProgressUpdate
 from .access import coordinator_required
@@ -108,7 +108,7 @@ def review_send_back(request, pk):
             by=request.user, comment=comment, expected_version=request.POST.get("version")
         )
     except StaleEdit as stale:
-        messages.error(request, " ".join([*stale.messages, *stale_lines(stale, request.user)]))
+        messages.error(request, stale_message(stale, request.user))
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             return review_queue(request, refused=(update.pk, error.messages, comment))
