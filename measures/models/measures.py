@@ -12,6 +12,7 @@ from simple_history.manager import HistoricalQuerySet
 
 from ..access import can_see_confidential, is_coordinator, user_organisation
 from ..dates import check_dates
+from ..formatting import date_nl
 from ..locking import Versioned
 from .history import history
 from .letters import ProgressLetter
@@ -737,7 +738,7 @@ class ProgressUpdate(Versioned):
         indexes = [models.Index(fields=["measure", "-date"], name="update_measure_date_idx")]
 
     def __str__(self):
-        return f"{self.measure} – {self.date:%d-%m-%Y}"
+        return f"{self.measure} – {date_nl(self.date)}"
 
     def clean(self):
         check_dates(self)  # 1900-2100, as every date the tracker takes

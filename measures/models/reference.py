@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..formatting import date_nl
 from .history import history
 
 # --- Choices -----------------------------------------------------------------------------------
@@ -236,7 +237,7 @@ def not_in_future(day):
     return ValidationError(
         _("%(day)s lies in the future; enter what has happened."),
         code="future",
-        params={"day": day.strftime("%d-%m-%Y")},
+        params={"day": date_nl(day)},
     )
 
 
@@ -245,5 +246,5 @@ def before_joining(joined_on):
     return ValidationError(
         _("This lies before the measure joined the programme (%(day)s)."),
         code="before_joining",
-        params={"day": joined_on.strftime("%d-%m-%Y")},
+        params={"day": date_nl(joined_on)},
     )

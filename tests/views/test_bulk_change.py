@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from measures.formatting import date_nl
 from measures.models import Measure, MeasureStatus
 from tests.factories import make_measure
 
@@ -204,7 +205,7 @@ def test_a_future_day_is_refused_and_nothing_is_written(client, alice, joined_pa
         },
         follow=True,
     )
-    assert f"{tomorrow:%d-%m-%Y} lies in the future; enter what has happened." in (
+    assert f"{date_nl(tomorrow)} lies in the future; enter what has happened." in (
         response.content.decode()
     )
     assert [m.history.count() for m in joined_pair] == before
@@ -228,7 +229,7 @@ def test_a_day_before_one_measure_joined_refuses_all_and_names_that_measure(
     )
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == [
-        "Tweede maatregel: This lies before the measure joined the programme (01-03-2016).",
+        "Tweede maatregel: This lies before the measure joined the programme (1 maart 2016).",
         "No measure was changed.",
     ]
     assert [m.history.count() for m in joined_pair] == before

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from measures.formatting import date_nl
 from measures.models import Commitment, CommitmentStatus
 from tests.commitment_data import kst_plan_commitment, letter_september_2016, sentences_commitment
 
@@ -155,7 +156,7 @@ def test_it_refuses_to_answer_twice(client, alice, kst_commitment):
         (
             {"on": TOMORROW.isoformat(), "status": "fulfilled"},
             "on",
-            f"{TOMORROW:%d-%m-%Y} lies in the future; enter what has happened.",
+            f"{date_nl(TOMORROW)} lies in the future; enter what has happened.",
         ),
     ],
 )

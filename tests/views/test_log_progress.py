@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from measures.formatting import date_nl
 from measures.history.changes import changes_since
 from measures.locking import StaleEdit
 from measures.models import Measure, MeasureStatus, ProgressUpdate, UpdateState
@@ -219,7 +220,7 @@ def test_a_future_date_is_refused_on_the_date_field_with_the_reason(client, bob,
         },
     )
     assert response.context["form"].errors["date"] == [
-        f"{tomorrow:%d-%m-%Y} lies in the future; enter what has happened."
+        f"{date_nl(tomorrow)} lies in the future; enter what has happened."
     ]
     assert not ProgressUpdate.objects.exists()
     measure.refresh_from_db()
@@ -241,7 +242,7 @@ def test_a_date_before_the_measure_joined_is_refused_on_the_date_field(client, b
     )
     assert response.status_code == 200
     assert response.context["form"].errors["date"] == [
-        "This lies before the measure joined the programme (01-02-2016)."
+        "This lies before the measure joined the programme (1 februari 2016)."
     ]
     assert not ProgressUpdate.objects.exists()
     assert joined_2016.history.count() == before

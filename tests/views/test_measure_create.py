@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from measures.formatting import date_nl
 from measures.models import Measure, MeasureStatus
 
 pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
@@ -115,7 +116,7 @@ def test_a_status_date_before_the_default_joining_day_is_refused_and_nothing_is_
     response = client.post(URL, new_measure(status_since="2016-05-01"))
     assert response.status_code == 200
     assert response.context["form"].errors["status_since"] == [
-        f"This lies before the measure joined the programme ({today:%d-%m-%Y})."
+        f"This lies before the measure joined the programme ({date_nl(today)})."
     ]
     assert not Measure.objects.exists()
 
@@ -127,7 +128,7 @@ def test_a_joining_day_in_the_future_is_refused_and_nothing_is_created(
     tomorrow = today + datetime.timedelta(days=1)
     response = client.post(URL, new_measure(joined_on=tomorrow.isoformat()))
     assert response.context["form"].errors["joined_on"] == [
-        f"{tomorrow:%d-%m-%Y} lies in the future; enter what has happened."
+        f"{date_nl(tomorrow)} lies in the future; enter what has happened."
     ]
     assert not Measure.objects.exists()
 

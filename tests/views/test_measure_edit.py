@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from measures.formatting import date_nl
 from measures.models import MeasureStatus, ProgressUpdate
 
 pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
@@ -246,7 +247,7 @@ def test_a_status_date_in_the_future_is_refused_on_its_field_and_nothing_is_writ
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert errors["status_since"] == [
-        f"{tomorrow:%d-%m-%Y} lies in the future; enter what has happened."
+        f"{date_nl(tomorrow)} lies in the future; enter what has happened."
     ]
     assert 'id="id_status_since"' in response.content.decode()
     running.refresh_from_db()
@@ -261,7 +262,7 @@ def test_a_status_date_before_joining_is_refused_on_its_field(client, bob, runni
         url(running), form_data(running, status=MeasureStatus.DELAYED, status_since="2016-01-31")
     )
     assert response.context["form"].errors["status_since"] == [
-        "This lies before the measure joined the programme (01-02-2016)."
+        "This lies before the measure joined the programme (1 februari 2016)."
     ]
     running.refresh_from_db()
     assert running.status == MeasureStatus.IN_PROGRESS

@@ -177,7 +177,7 @@ def test_a_letter_sent_on_an_earlier_day_fixes_what_was_known_by_its_end(client,
     ("changes", "field", "message"),
     [
         ({"kamerstuk": "  "}, "kamerstuk", "Enter the number of the parliamentary paper."),
-        ({"sent_on": "2099-01-01"}, "sent_on", "01-01-2099 lies in the future"),
+        ({"sent_on": "2099-01-01"}, "sent_on", "1 januari 2099 lies in the future"),
         (
             {"sent_on": "2015-05-31"},
             "sent_on",
