@@ -275,10 +275,24 @@ class IndicatorValueInline(ListedInline, admin.TabularInline):
     fields = ["year", "quarter", "breakdown", "target", "realised", "status", "source"]
 
 
+# A breakdown's figures carry its name, so the admin neither renames nor deletes a listed
+# breakdown: the tracker's indicator form renames it together with its figures
+# (`Indicator.rename_breakdown_values`).
+
+
+class BreakdownRowForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["name"].disabled = True
+
+
 class IndicatorBreakdownInline(admin.TabularInline):
     model = models.IndicatorBreakdown
+    form = BreakdownRowForm
     fields = ["name", "order"]
     extra = 0
+    can_delete = False
 
 
 @admin.register(models.Indicator)
@@ -295,6 +309,12 @@ class IndicatorBreakdownAdmin(SimpleHistoryAdmin):
     list_display = ["name", "indicator", "order"]
     list_filter = ["indicator"]
     list_select_related = ["indicator"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["indicator", "name"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(models.IndicatorValue)

@@ -240,3 +240,25 @@ def test_the_admin_carries_the_trackers_name(client, alice):
     text = client.get("/admin/").content.decode()
     assert "KP/KST-volger" in text  # the Dutch name, as in the tracker itself
     assert "KP/KST tracker" not in text
+
+
+def test_the_admin_neither_renames_nor_deletes_a_breakdown_its_figures_carry(client, alice, kst):
+    """A value names its breakdown by text: renaming or deleting the breakdown in the admin would
+    leave its figures under a name no longer listed. The tracker's indicator form renames both."""
+    from measures.models import Indicator, IndicatorBreakdown, IndicatorValue
+
+    indicator = Indicator.objects.create(name="Meldingen", theme=kst)
+    breakdown = IndicatorBreakdown.objects.create(indicator=indicator, name="Noord", order=1)
+    IndicatorValue.objects.create(indicator=indicator, year=2025, breakdown="Noord", realised=4)
+    client.force_login(alice)
+    url = f"/admin/measures/indicatorbreakdown/{breakdown.pk}/change/"
+    client.post(url, {"indicator": indicator.pk, "name": "Zuid", "order": 5})
+    breakdown.refresh_from_db()
+    assert (breakdown.name, breakdown.order) == ("Noord", 5)
+    assert (
+        client.post(f"/admin/measures/indicatorbreakdown/{breakdown.pk}/delete/").status_code == 403
+    )
+    inline = admin.site._registry[Indicator].get_inline_instances(None)[0]
+    row = inline.get_formset(None, indicator).form(instance=breakdown)
+    assert row.fields["name"].disabled and not inline.can_delete
+    assert IndicatorBreakdown.objects.filter(pk=breakdown.pk).exists()

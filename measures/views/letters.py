@@ -49,7 +49,9 @@ def letter_detail(request, pk):
         "summary": result,
         "corrections": _corrections_text(letter, request.user),
         "is_coordinator": is_coordinator(request.user),
-        "changed_since_check": letter.checked_at is not None
+        # Said to coordinators only: whatever changed may be confidential.
+        "changed_since_check": is_coordinator(request.user)
+        and letter.checked_at is not None
         and not letter.is_sent
         and changed_since(letter.checked_at),
         "previous": letter.previous_sent(),
