@@ -270,6 +270,9 @@ TRACKER_IMPORT_UPLOAD_DIR = Path(
     os.environ.get("TRACKER_IMPORT_UPLOAD_DIR") or BASE_DIR / "private" / "imports"
 )
 TRACKER_IMPORT_UPLOAD_MINUTES = env_int("TRACKER_IMPORT_UPLOAD_MINUTES", 60)
+# Uploaded files kept in the database (a letter template, a logo, a copy of a document): the
+# largest accepted.
+TRACKER_MAX_UPLOAD_BYTES = env_int("TRACKER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

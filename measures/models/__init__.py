@@ -11,6 +11,7 @@ One module per concern; every public name is re-exported here, so
 """
 
 from .commitments import Commitment, CommitmentLink, CommitmentQuerySet
+from .files import FileKind, StoredFile, file_response
 from .history import HistoryOrigin, TrackedHistory, history
 from .indicators import Indicator, IndicatorBreakdown, IndicatorValue, IndicatorValueQuerySet
 from .letters import ProgressLetter, ProgressLetterQuerySet
@@ -52,6 +53,9 @@ from .reference import (
 )
 
 __all__ = [
+    "FileKind",
+    "StoredFile",
+    "file_response",
     "HistoryOrigin",
     "TrackedHistory",
     "history",
