@@ -22,12 +22,18 @@ class ThemeAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "name_en", "code"]
 
 
+class OrganisationNameInline(admin.TabularInline):
+    model = models.OrganisationName
+    extra = 0
+
+
 @admin.register(models.Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "abbreviation", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "abbreviation"]
     list_select_related = ["parent"]
+    inlines = [OrganisationNameInline]
 
 
 @admin.register(models.Country)
@@ -268,6 +274,54 @@ class CommitmentAdmin(VersionedAdmin):
 class CommitmentLinkAdmin(SimpleHistoryAdmin):
     list_display = ["source", "kind", "target"]
     list_select_related = ["source", "target"]
+
+
+class DocumentLinkInline(admin.TabularInline):
+    model = models.DocumentLink
+    extra = 0
+    autocomplete_fields = ["measure", "plan", "commitment", "letter"]
+
+
+@admin.register(models.Document)
+class DocumentAdmin(VersionedAdmin):
+    """Documents; a file is uploaded on the tracker's own form, where it is checked
+    (`StoredFile.from_upload`), so here it is shown only."""
+
+    list_display = ["title", "kind", "dossier", "number", "date", "organisation"]
+    list_filter = ["kind"]
+    search_fields = ["title", "dossier", "number"]
+    list_select_related = ["organisation"]
+    readonly_fields = ["file"]
+    inlines = [DocumentLinkInline]
+
+
+@admin.register(models.DocumentLink)
+class DocumentLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["document", "measure", "plan", "commitment", "letter"]
+    list_select_related = ["document", "measure", "plan", "commitment", "letter"]
+    autocomplete_fields = ["document", "measure", "plan", "commitment", "letter"]
+
+
+@admin.register(models.OrganisationName)
+class OrganisationNameAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "abbreviation", "organisation", "used_until"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "abbreviation"]
+
+
+@admin.register(models.MeasureEvent)
+class MeasureEventAdmin(VersionedAdmin):
+    list_display = ["measure", "date", "visibility"]
+    list_select_related = ["measure"]
+    autocomplete_fields = ["measure"]
+    search_fields = ["text"]
+
+
+@admin.register(models.MeasureLink)
+class MeasureLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["source", "kind", "target"]
+    list_select_related = ["source", "target"]
+    autocomplete_fields = ["source", "target"]
 
 
 class IndicatorValueInline(ListedInline, admin.TabularInline):

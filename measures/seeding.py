@@ -37,10 +37,15 @@ from .models import (
     Commitment,
     CommitmentLink,
     Country,
+    Document,
+    DocumentLink,
     Indicator,
     IndicatorValue,
     Measure,
+    MeasureEvent,
+    MeasureLink,
     Organisation,
+    OrganisationName,
     Plan,
     ProgressLetter,
     ProgressUpdate,
@@ -63,6 +68,7 @@ DATE_FIELDS = {
     "due_date",
     "completed_date",
     "made_on",
+    "used_until",
 }
 DECIMAL_FIELDS = {"budget_eur", "target", "realised"}
 
@@ -222,6 +228,12 @@ class Replay:
             self.add_indicator(indicator)
         for value in entry.get("values", []):
             self.add_value(value)
+        for document in entry.get("documents", []):
+            self.add_document(document)
+        for event in entry.get("events", []):
+            self.add_event(event)
+        for link in entry.get("measure_links", []):
+            self.add_measure_link(link)
         # Sent when everything it states is recorded: a sent letter is what was known then.
         self.send(self.letter, at=self.tick())
 
@@ -270,7 +282,17 @@ class Replay:
         fields["parent"] = self.organisations[entry["parent"]] if entry.get("parent") else None
         obj = Organisation.objects.filter(name__in=names).first()
         lookup = {"pk": obj.pk} if obj else {"name": fields.pop("name")}
-        self.organisations[entry["key"]] = self.upsert(Organisation, lookup, fields)
+        organisation = self.upsert(Organisation, lookup, fields)
+        self.organisations[entry["key"]] = organisation
+        for former in entry.get("former_names", []):
+            self.upsert(
+                OrganisationName,
+                {
+                    "organisation": organisation,
+                    "used_until": _value("used_until", former["used_until"]),
+                },
+                _plain(former, ["name", "abbreviation"]),
+            )
 
     def add_country(self, entry):
         fields = _plain(entry, ["name", "name_en"])
@@ -487,3 +509,48 @@ class Replay:
         ):
             fields["source_letter"] = self.letter
         self.upsert(IndicatorValue, lookup, fields, create_only={"source_letter": self.letter})
+
+    # --- documents, events and links between measures -----------------------------------------
+
+    LINKED = {
+        "measures": ("measure", "measures"),
+        "plans": ("plan", "plans"),
+        "commitments": ("commitment", "commitments"),
+        "letters": ("letter", "letters"),
+    }
+
+    def add_document(self, entry):
+        """A document the letter names (found again by its dossier and number, or its kind and
+        title), and the measures, plans, commitments and letters it is linked to. Links are only
+        added: a later letter that names a document again adds what it links it to."""
+        fields = _plain(entry, ["title", "date", "date_is_estimated", "dossier", "number", "url"])
+        if "organisation" in entry:
+            fields["organisation"] = self.organisations[entry["organisation"]]
+        natural = ("dossier", "number") if entry.get("dossier") else ("title",)
+        lookup = {"kind": entry["kind"], **{name: fields.pop(name) for name in natural}}
+        document = self.upsert(Document, lookup, fields)
+        for key, (target, registry) in self.LINKED.items():
+            for name in entry.get(key, []):
+                obj = getattr(self, registry)[name]
+                if not DocumentLink.objects.filter(document=document, **{target: obj}).exists():
+                    link = DocumentLink(document=document, **{target: obj})
+                    link.record(by=self.by, history_date=self.tick())
+                    self.written["DocumentLink"] += 1
+
+    def add_event(self, entry):
+        measure = self.measures[entry["measure"]]
+        date = _value("date", entry["date"])
+        fields = _plain(entry, ["date_is_estimated"])
+        self.upsert(
+            MeasureEvent,
+            {"measure": measure, "date": date, "text": entry["text"]},
+            fields,
+            create_only={"source_letter": self.letter},
+        )
+
+    def add_measure_link(self, entry):
+        self.upsert(
+            MeasureLink,
+            {"source": self.measures[entry["from"]], "target": self.measures[entry["to"]]},
+            {"kind": entry["kind"]},
+        )

@@ -11,6 +11,17 @@ One module per concern; every public name is re-exported here, so
 """
 
 from .commitments import Commitment, CommitmentLink, CommitmentQuerySet
+from .documents import (
+    LINK_TARGETS,
+    Document,
+    DocumentKind,
+    DocumentLink,
+    MeasureEvent,
+    MeasureLink,
+    MeasureLinkKind,
+    OrganisationName,
+    kamerstuk_reference,
+)
 from .files import FileKind, StoredFile, file_response
 from .history import HistoryOrigin, TrackedHistory, history
 from .indicators import Indicator, IndicatorBreakdown, IndicatorValue, IndicatorValueQuerySet
@@ -53,6 +64,15 @@ from .reference import (
 )
 
 __all__ = [
+    "LINK_TARGETS",
+    "Document",
+    "DocumentKind",
+    "DocumentLink",
+    "MeasureEvent",
+    "MeasureLink",
+    "MeasureLinkKind",
+    "OrganisationName",
+    "kamerstuk_reference",
     "FileKind",
     "StoredFile",
     "file_response",

@@ -32,19 +32,25 @@ from ..models import (
     Commitment,
     CommitmentKind,
     CommitmentStatus,
+    Document,
+    DocumentLink,
     Indicator,
     IndicatorUnit,
     IndicatorValue,
     LetterKind,
     Measure,
+    MeasureEvent,
+    MeasureLink,
     MeasureStatus,
     Organisation,
+    OrganisationName,
     Plan,
     ProgressLetter,
     ProgressUpdate,
     Theme,
     UpdateState,
     Visibility,
+    kamerstuk_reference,
     readable_measures,
     readable_updates,
 )
@@ -117,6 +123,25 @@ class UpdateEntry:
 
 
 @dataclass
+class EventEntry:
+    """A dated event of a measure in the period (an appointment, a first conviction)."""
+
+    id: int
+    date: datetime.date
+    text: str
+
+
+@dataclass
+class LinkEntry:
+    """A link between this measure and another: `outgoing` when this one continues, replaces or
+    was split from `title`; else `title` continues, replaces or was split from this one."""
+
+    kind: str
+    outgoing: bool
+    title: str
+
+
+@dataclass
 class MeasureEntry:
     id: int
     code: str
@@ -139,6 +164,15 @@ class MeasureEntry:
     drafts_waiting: int = 0
     has_progress: bool = False
     note: int | None = None
+    events: list[EventEntry] = field(default_factory=list)
+    links: list[LinkEntry] = field(default_factory=list)
+    document_notes: list[int] = field(default_factory=list)
+    documents_in_period: bool = False
+
+    @property
+    def notes(self):
+        """Return the numbers of every footnote the measure cites, the source reference first."""
+        return [n for n in (self.note, *self.document_notes) if n]
 
     @property
     def status_changed(self):
@@ -147,9 +181,12 @@ class MeasureEntry:
     @property
     def is_reported(self):
         """Whether the letter has something to say about it: progress, next steps, a change of
-        status, a delay or a footnote. The others are named together in one sentence."""
+        status, a delay, an event, a document of the period or a footnote. The others are named
+        together in one sentence."""
         return bool(
             self.updates
+            or self.events
+            or self.documents_in_period
             or self.next_steps
             or (self.status_start is not None and self.status_changed)
             or self.is_completed
@@ -275,6 +312,12 @@ class CommitmentEntry:
     fulfilment_note: str
     note: int | None = None
     in_this_letter: bool = False
+    document_notes: list[int] = field(default_factory=list)
+
+    @property
+    def notes(self):
+        """Return the numbers of every footnote the commitment cites, its paper first."""
+        return [n for n in (self.note, *self.document_notes) if n]
 
     @property
     def kind_nl(self):
@@ -414,13 +457,55 @@ def _kamerstuk_text(reference):
     return reference
 
 
+def organisation_names(known, day):
+    """Return {organisation id: {"name", "abbreviation"}} as a letter dated `day` names them, as
+    recorded at `known`: the present name, unless a former name was still in use on `day` (the
+    earliest such, "Ministerie van Veiligheid en Justitie" in 2015). The one home of the names
+    organisations carry in a letter (2 queries; 3 for a past moment)."""
+    names = _names_at(Organisation, known, "name", "abbreviation")
+    former = (
+        records_at(OrganisationName, known)
+        .filter(used_until__gte=day)
+        .order_by("-used_until")
+        .values("organisation_id", "name", "abbreviation")
+    )
+    for row in former:  # the latest first, so the earliest still in use on `day` wins
+        if row["organisation_id"] in names:
+            names[row["organisation_id"]] = {
+                "id": row["organisation_id"],
+                "name": row["name"],
+                "abbreviation": row["abbreviation"],
+            }
+    return names
+
+
+def document_citation(row, organisations):
+    """Return a document's footnote as the letters write it: "Kamerstuk 31 015, nr. 112." for a
+    parliamentary paper, else "<title>, <organisation>, <date>." and its web address."""
+    reference = kamerstuk_reference(row["kind"], row["dossier"], row["number"])
+    if reference:
+        return _kamerstuk_text(reference)
+    parts = [row["title"].strip().rstrip(".")]
+    organisation = organisations.get(row["organisation_id"])
+    if organisation:
+        parts.append(organisation["name"])
+    parts.append(formatting.date_nl(row["date"]))
+    text = ", ".join(parts) + "."
+    if row["url"]:
+        text += f" {row['url']}"
+    return text
+
+
 class _Notes:
     def __init__(self):
         self.notes = []
         self._by_text = {}
 
     def cite(self, reference):
-        text = _kamerstuk_text(reference)
+        return self.cite_text(_kamerstuk_text(reference))
+
+    def cite_text(self, text):
+        """Return the number of the footnote saying `text` (the same text, the same note)."""
         if not text:
             return None
         if text not in self._by_text:
@@ -552,9 +637,9 @@ def build_summary(
     themes = _names_at(Theme, known, "code", "name", "order")
     plans = _names_at(Plan, known, "title", "short_title", "start")
     lines = _names_at(ActionLine, known, "plan_id", "name", "order")
+    organisation_rows = organisation_names(known, letter.date if letter is not None else end)
     organisations = {
-        pk: row["abbreviation"] or row["name"]
-        for pk, row in _names_at(Organisation, known, "name", "abbreviation").items()
+        pk: row["abbreviation"] or row["name"] for pk, row in organisation_rows.items()
     }
 
     entries = {}
@@ -640,6 +725,69 @@ def build_summary(
             if steps:
                 entry.next_steps = steps
 
+    # Query: the events of the measures shown dated in the period, as recorded at `known`, by the
+    # rule of progress updates (`readable_updates`).
+    event_rows = (
+        readable_updates(records_at(MeasureEvent, known), user)
+        .filter(date__gte=start, date__lte=end, visibility__in=allowed)
+        .order_by("date", "id")
+        .values_list("id", "measure_id", "date", "text")
+    )
+    for pk, measure_id, date, text in event_rows:
+        if measure_id in entries:
+            entries[measure_id].events.append(EventEntry(id=pk, date=date, text=text))
+
+    # Query: the links between the measures in the programme, as recorded at `known`; a measure
+    # on the other side is named only when this summary may name it.
+    nameable = {pk for pk, row in at_end.items() if row["visibility"] in allowed}
+    link_rows = (
+        records_at(MeasureLink, known)
+        .filter(Q(source_id__in=list(entries)) | Q(target_id__in=list(entries)))
+        .order_by("id")
+        .values_list("source_id", "target_id", "kind")
+    )
+    for source_id, target_id, kind in link_rows:
+        for this, other, outgoing in ((source_id, target_id, True), (target_id, source_id, False)):
+            if this in entries and other in nameable:
+                row = at_end[other]
+                title = f"{row['code']} {row['title']}" if row["code"] else row["title"]
+                entries[this].links.append(LinkEntry(kind=kind, outgoing=outgoing, title=title))
+
+    # Queries: the documents linked to the measures shown and to commitments, as recorded at
+    # `known` (the links, then the documents).
+    document_links = list(
+        records_at(DocumentLink, known)
+        .filter(Q(measure_id__in=list(entries)) | Q(commitment_id__isnull=False))
+        .order_by("id")
+        .values_list("document_id", "measure_id", "commitment_id")
+    )
+    documents = _rows_at(
+        Document,
+        known,
+        Q(id__in={link[0] for link in document_links}),
+        "kind",
+        "title",
+        "date",
+        "dossier",
+        "number",
+        "organisation_id",
+        "url",
+    )
+    documents_of = {}
+    for document_id, measure_id, commitment_id in document_links:
+        if document_id in documents:
+            key = ("measure", measure_id) if measure_id else ("commitment", commitment_id)
+            documents_of.setdefault(key, []).append(documents[document_id])
+    for pk, entry in entries.items():
+        entry.documents_in_period = any(
+            start <= row["date"] <= end for row in documents_of.get(("measure", pk), [])
+        )
+
+    def cite_documents(kind, pk):
+        rows = sorted(documents_of.get((kind, pk), []), key=lambda r: (r["date"], r["id"]))
+        cited = (notes.cite_text(document_citation(row, organisation_rows)) for row in rows)
+        return list(dict.fromkeys(n for n in cited if n))
+
     # Sections: theme order, then plan and action line order, then code and title.
     def plan_key(plan_id):
         """The plan's place in Plan.Meta.ordering (see Plan.sort_key), from its row."""
@@ -706,6 +854,10 @@ def build_summary(
     # Footnotes in reading order: measures first, then commitments.
     for entry in (m for t in theme_sections for line in t.action_lines for m in line.measures):
         entry.note = notes.cite(selected[entry.id]["source_reference"])
+        if entry.is_reported:
+            entry.document_notes = [
+                n for n in cite_documents("measure", entry.id) if n != entry.note
+            ]
 
     commitments, unanswered = _commitments(
         letter,
@@ -716,6 +868,7 @@ def build_summary(
         notes,
         theme_id or plan_id or organisation_id,
         only=only and only.commitments,
+        cite_documents=cite_documents,
     )
 
     ordered = [m for t in theme_sections for line in t.action_lines for m in line.measures]
@@ -857,7 +1010,18 @@ def _outcome(row, answered):
     return OUTCOME_FULFILLED
 
 
-def _commitments(this_letter, start, end, known, measure_ids, notes, filtered, *, only=None):
+def _commitments(
+    this_letter,
+    start,
+    end,
+    known,
+    measure_ids,
+    notes,
+    filtered,
+    *,
+    only=None,
+    cite_documents=lambda kind, pk: [],
+):
     """Return (commitments made, due or answered in the period, and those due by its end and
     unanswered then), as recorded at `known`, with the letters that answered them (1 query; 2
     when `filtered`). An answer dated after the period does not count in it."""
@@ -939,6 +1103,9 @@ def _commitments(this_letter, start, end, known, measure_ids, notes, filtered, *
                 answered and this_letter and row["fulfilled_by_id"] == this_letter.pk
             ),
         )
+        entry.document_notes = [
+            n for n in cite_documents("commitment", entry.id) if n != entry.note
+        ]
         shown.append(entry)
         if not answered and due_by_end:
             unanswered.append(entry)

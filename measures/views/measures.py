@@ -21,7 +21,14 @@ from ..forms.measures import BulkChangeForm, MeasureForm, ProgressForm
 from ..history.asof import measures_on, progress_on, shown_then
 from ..history.changes import m2m_history_model, m2m_target_attname, stale_message
 from ..locking import StaleEdit
-from ..models import ChangeReason, Measure, ProgressUpdate
+from ..models import (
+    ChangeReason,
+    DocumentLink,
+    Measure,
+    MeasureEvent,
+    MeasureLink,
+    ProgressUpdate,
+)
 from .access import coordinator_required, get_measure_for_user
 from .as_of import AsOfRefused, as_of_control, read_as_of, with_last_progress
 from .dashboard import stale_of_own_organisation
@@ -178,6 +185,31 @@ def measure_detail(request, pk):
                 queryset=Measure.objects.visible_to(request.user).select_related("owner"),
                 to_attr="visible_children",
             ),
+            Prefetch(
+                "events",
+                queryset=MeasureEvent.objects.visible_to(request.user),
+                to_attr="visible_events",
+            ),
+            Prefetch(
+                "document_links",
+                queryset=DocumentLink.objects.select_related("document").order_by(
+                    "-document__date", "document__title"
+                ),
+            ),
+            Prefetch(
+                "links",
+                queryset=MeasureLink.objects.filter(
+                    target__in=Measure.objects.visible_to(request.user)
+                ).select_related("target"),
+                to_attr="visible_links",
+            ),
+            Prefetch(
+                "linked_from",
+                queryset=MeasureLink.objects.filter(
+                    source__in=Measure.objects.visible_to(request.user)
+                ).select_related("source"),
+                to_attr="visible_linked_from",
+            ),
         ),
         pk=pk,
     )
@@ -190,6 +222,10 @@ def measure_detail(request, pk):
             "partners": measure.partners.all(),
             "countries": measure.countries.all(),
             "timeline": measure.timeline,
+            "events": measure.visible_events,
+            "documents": [link.document for link in measure.document_links.all()],
+            "measure_links": measure.visible_links,
+            "measure_linked_from": measure.visible_linked_from,
             "can_edit": can_edit_measure(request.user, measure),
             "is_coordinator": is_coordinator(request.user),
             "today": timezone.localdate(),

@@ -141,8 +141,9 @@ def test_its_query_count_does_not_grow_with_the_programme(
         child.save()
     client.force_login(alice)
     # session, user, groups, measure with its joins, partners, countries, commitments,
-    # progress updates with authors, visible sub-measures
-    with django_assert_num_queries(9):
+    # progress updates with authors, visible sub-measures, events, links to documents with
+    # the documents, links to earlier measures, links from later measures
+    with django_assert_num_queries(13):
         response = client.get(url(measures[0]))
     assert len(response.context["measure"].visible_children) == size - 1
 

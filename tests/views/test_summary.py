@@ -175,10 +175,11 @@ def test_the_page_needs_the_same_number_of_queries_for_3_and_30_measures(
     # 1 session, 2 user, 3 groups (is_coordinator), 4 last sent letter (default period),
     # 5-7 theme, plan and organisation choices of the form,
     # builder: 8 previous letter, 9 measures (readable_measures: a coordinator reads all),
-    # 10 themes, 11 plans, 12 action lines, 13 organisations, 14 updates, 15 indicators,
-    # 16 indicator values, 17 commitments with the letters that answered them; 18 the sent
-    # letters whose corrections the page offers
-    with django_assert_num_queries(18):
+    # 10 themes, 11 plans, 12 action lines, 13 organisations, 14 their former names,
+    # 15 updates, 16 events, 17 links between measures, 18 links to documents (none: the
+    # documents are not read), 19 indicators, 20 indicator values, 21 commitments with the
+    # letters that answered them; 22 the sent letters whose corrections the page offers
+    with django_assert_num_queries(22):
         response = client.get(URL, PERIOD)
     assert response.status_code == 200
     summary = response.context["summary"]

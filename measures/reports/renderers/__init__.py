@@ -97,6 +97,35 @@ def quiet_line(measures):
     return f"Over de volgende maatregelen is in deze periode geen voortgang gemeld: {listed}."
 
 
+# How the letter says one measure continues, replaces or was split from another: (said of the
+# later measure, said of the earlier one).
+LINK_SENTENCES = {
+    "continues": (
+        "Deze maatregel is een voortzetting van «{title}».",
+        "Deze maatregel wordt voortgezet in «{title}».",
+    ),
+    "replaces": (
+        "Deze maatregel vervangt «{title}».",
+        "Deze maatregel is vervangen door «{title}».",
+    ),
+    "split_from": (
+        "Deze maatregel is afgesplitst van «{title}».",
+        "Van deze maatregel is «{title}» afgesplitst.",
+    ),
+}
+
+
+def link_sentence(link):
+    """Return the sentence that says how the measure relates to another (a LinkEntry)."""
+    later, earlier = LINK_SENTENCES[link.kind]
+    return (later if link.outgoing else earlier).format(title=clean(link.title))
+
+
+def has_news(measure):
+    """Whether the measure has progress or events to print (else `no_progress_line`)."""
+    return bool(measure.updates or measure.events)
+
+
 def no_progress_line():
     return "Over deze periode is geen voortgang gemeld."
 

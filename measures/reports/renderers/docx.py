@@ -35,7 +35,9 @@ from . import (
     commitment_made,
     corrections_section,
     figure_notes,
+    has_news,
     letter_title,
+    link_sentence,
     no_progress_line,
     opening,
     paragraphs,
@@ -403,10 +405,10 @@ def render_docx(summary):
 
     heading_ids = [blocks.style_id(f"Heading {level}") for level in (1, 2, 3)]
 
-    def heading(text, level, note=None):
-        """A heading (with the reference to footnote `note`), as `Document.add_heading`."""
-        reference = footnotes.reference(note_texts[note]) if note else ""
-        return paragraph_xml((run_xml(text) if text else "") + reference, heading_ids[level - 1])
+    def heading(text, level, notes=()):
+        """A heading (with the references to footnotes `notes`), as `Document.add_heading`."""
+        references = "".join(footnotes.reference(note_texts[note]) for note in notes if note)
+        return paragraph_xml((run_xml(text) if text else "") + references, heading_ids[level - 1])
 
     def plain(text):
         """A paragraph of `text`, like `Blocks.paragraph`."""
@@ -422,11 +424,12 @@ def render_docx(summary):
             body.append(heading(f"{line.number} {line.name}", 2))
             for measure in line.reported:
                 label = f"{measure.code} {measure.title}" if measure.code else measure.title
-                body.append(heading(label, 3, measure.note))
+                body.append(heading(label, 3, measure.notes))
                 body.append(paragraph_xml(run_xml(status_line(measure), "<w:i/>")))
-                if not measure.updates:
+                body.extend(plain(link_sentence(link)) for link in measure.links)
+                if not has_news(measure):
                     body.append(plain(no_progress_line()))
-                for update in measure.updates:
+                for update in (*measure.updates, *measure.events):
                     for i, block in enumerate(paragraphs(update.text)):
                         if i == 0:
                             body.append(lead(f"{date_nl(update.date)} – ", block))
@@ -443,7 +446,7 @@ def render_docx(summary):
     if summary.commitments:
         body = [heading(f"{len(summary.themes) + 1}. Toezeggingen en moties", 1)]
         for commitment in summary.commitments:
-            body.append(heading(commitment_heading(commitment), 3, commitment.note))
+            body.append(heading(commitment_heading(commitment), 3, commitment.notes))
             body.extend(plain(block) for block in paragraphs(commitment.text))
             made = commitment_made(commitment)
             if made:

@@ -23,7 +23,9 @@ from . import (
     commitment_made,
     corrections_section,
     figure_notes,
+    has_news,
     letter_title,
+    link_sentence,
     no_progress_line,
     opening,
     paragraphs,
@@ -41,14 +43,21 @@ def _note_ref(number):
 
 def _measure(out, measure, h4):
     title = f"{measure.code} {measure.title}" if measure.code else measure.title
+    refs = "".join(_note_ref(number) for number in measure.notes)
     out.append('<div class="letter-measure">')
-    out.append(f'<h{h4} class="h6 fw-bold">{escape(title)}{_note_ref(measure.note)}</h{h4}>')
+    out.append(f'<h{h4} class="h6 fw-bold">{escape(title)}{refs}</h{h4}>')
     out.append(f'<p class="status-line"><em>{escape(status_line(measure))}</em></p>')
+    for link in measure.links:
+        out.append(f'<p class="measure-link">{escape(link_sentence(link))}</p>')
     for update in measure.updates:
         for i, para in enumerate(paragraphs(update.text)):
             date = f"<strong>{date_nl(update.date)}</strong> – " if i == 0 else ""
             out.append(f"<p>{date}{escape(para)}</p>")
-    if not measure.updates:
+    for event in measure.events:
+        for i, para in enumerate(paragraphs(event.text)):
+            date = f"<strong>{date_nl(event.date)}</strong> – " if i == 0 else ""
+            out.append(f'<p class="measure-event">{date}{escape(para)}</p>')
+    if not has_news(measure):
         out.append(f"<p>{no_progress_line()}</p>")
     if measure.next_steps:
         steps = escape(" ".join(paragraphs(measure.next_steps)))
@@ -77,7 +86,8 @@ def _figure_table(out, table):
 
 
 def _commitment(out, commitment, h3):
-    heading = escape(commitment_heading(commitment)) + _note_ref(commitment.note)
+    refs = "".join(_note_ref(number) for number in commitment.notes)
+    heading = escape(commitment_heading(commitment)) + refs
     out.append('<div class="letter-commitment">')
     out.append(f'<h{h3} class="h6 fw-bold">{heading}</h{h3}>')
     out.extend(f"<p>{escape(para)}</p>" for para in paragraphs(commitment.text))

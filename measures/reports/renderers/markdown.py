@@ -14,7 +14,9 @@ from . import (
     commitment_made,
     corrections_section,
     figure_notes,
+    has_news,
     letter_title,
+    link_sentence,
     no_progress_line,
     opening,
     paragraphs,
@@ -58,11 +60,14 @@ def render_markdown(summary):
             out += [f"### {line.number} {escape(line.name)}", ""]
             for measure in line.reported:
                 title = f"{measure.code} {measure.title}" if measure.code else measure.title
-                out += [f"#### {escape(title)}{note_ref(measure.note)}", ""]
+                refs = "".join(note_ref(number) for number in measure.notes)
+                out += [f"#### {escape(title)}{refs}", ""]
                 out += [f"*{escape(status_line(measure))}*", ""]
-                if not measure.updates:
+                for link in measure.links:
+                    out += [escape(link_sentence(link)), ""]
+                if not has_news(measure):
                     out += [escape(no_progress_line()), ""]
-                for update in measure.updates:
+                for update in (*measure.updates, *measure.events):
                     for i, para in enumerate(paragraphs(update.text)):
                         prefix = f"{escape(date_nl(update.date))} — " if i == 0 else ""
                         out += [prefix + escape(para), ""]
@@ -91,7 +96,8 @@ def render_markdown(summary):
     if summary.commitments:
         out += [f"## {len(summary.themes) + 1}\\. Toezeggingen en moties", ""]
         for commitment in summary.commitments:
-            out += [f"### {escape(commitment_heading(commitment))}{note_ref(commitment.note)}", ""]
+            refs = "".join(note_ref(number) for number in commitment.notes)
+            out += [f"### {escape(commitment_heading(commitment))}{refs}", ""]
             for para in paragraphs(commitment.text):
                 out += [escape(para), ""]
             made = commitment_made(commitment)
