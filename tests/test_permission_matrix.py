@@ -96,9 +96,13 @@ def world(alice, bob, carol, vera, measure, police, kst):
 
     from measures.models import (
         Commitment,
+        Document,
+        DocumentKind,
         Indicator,
         IndicatorValue,
+        MeasureEvent,
         ProgressLetter,
+        StoredFile,
         Visibility,
     )
 
@@ -116,7 +120,17 @@ def world(alice, bob, carol, vera, measure, police, kst):
     indicator = Indicator.objects.create(name="Interventies", theme=kst)
     value = IndicatorValue.objects.create(indicator=indicator, year=2015, target=600, realised=842)
     letter = ProgressLetter.objects.create(date=datetime.date(2015, 6, 1), title="Voortgangsbrief")
+    stored = StoredFile.objects.create(
+        name="rapport.pdf", content_type="application/pdf", size=9, sha256="0", data=b"%PDF-1.4\n"
+    )
+    document = Document(
+        kind=DocumentKind.RESEARCH, title="Rapport", date=datetime.date(2015, 1, 1), file=stored
+    ).save_with_links(by=alice, links={"measure": [measure, secret]})
+    event = MeasureEvent(measure=measure, date=datetime.date(2015, 1, 1), text="Aangesteld")
+    event.save_change(by=alice)
     return {
+        "document": document,
+        "event": event,
         "measure": measure,
         "secret": secret,
         "update": update,
@@ -269,6 +283,26 @@ def cases(w):
             ("get", f"/setup/organisations/{w['organisation'].pk}/edit/", COORDINATOR_ONLY),
             ("post", f"/setup/organisations/{w['organisation'].pk}/edit/", COORDINATOR_ONLY),
         ],
+        "measures:documents": [("get", "/documents/", EVERYONE)],
+        "measures:document_detail": [("get", f"/documents/{w['document'].pk}/", EVERYONE)],
+        "measures:document_file": [("get", f"/documents/{w['document'].pk}/file/", EVERYONE)],
+        "measures:document_create": [
+            ("get", "/documents/new/", COORDINATOR_ONLY),
+            ("post", "/documents/new/", COORDINATOR_ONLY),
+        ],
+        "measures:document_edit": [
+            ("get", f"/documents/{w['document'].pk}/edit/", COORDINATOR_ONLY),
+            ("post", f"/documents/{w['document'].pk}/edit/", COORDINATOR_ONLY),
+        ],
+        "measures:event_create": [
+            ("get", f"/measures/{m}/events/new/", OWNER_AND_COORDINATOR),
+            ("post", f"/measures/{m}/events/new/", OWNER_AND_COORDINATOR),
+            ("get", f"/measures/{s}/events/new/", HIDDEN_FROM_OTHERS),
+        ],
+        "measures:event_edit": [
+            ("get", f"/measures/{m}/events/{w['event'].pk}/edit/", OWNER_AND_COORDINATOR),
+            ("post", f"/measures/{m}/events/{w['event'].pk}/edit/", OWNER_AND_COORDINATOR),
+        ],
         "measures:summary": [("get", "/summaries/", EVERYONE)],
         "measures:letters": [("get", "/letters/", EVERYONE)],
         "measures:letter_create": [
@@ -313,6 +347,8 @@ def test_the_matrix_covers_every_route_of_the_app():
                     "plan",
                     "theme",
                     "organisation",
+                    "document",
+                    "event",
                 ],
                 type("X", (), {"pk": 1})(),
             )
