@@ -181,11 +181,13 @@ class MeasureEntry:
     @property
     def is_reported(self):
         """Whether the letter has something to say about it: progress, next steps, a change of
-        status, a delay, an event, a document of the period or a footnote. The others are named
-        together in one sentence."""
+        status, a delay, an event, a document of the period, a footnote, or (a new measure)
+        the measure it continues, replaces or was split from. The others are named together in
+        one sentence."""
         return bool(
             self.updates
             or self.events
+            or (self.is_new and self.links)
             or self.documents_in_period
             or self.next_steps
             or (self.status_start is not None and self.status_changed)
