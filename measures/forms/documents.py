@@ -43,7 +43,16 @@ class DocumentForm(TrackerFormMixin, VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Document
-        fields = ["kind", "title", "date", "dossier", "number", "organisation", "url"]
+        fields = [
+            "kind",
+            "title",
+            "date",
+            "date_is_estimated",
+            "dossier",
+            "number",
+            "organisation",
+            "url",
+        ]
         field_classes = {"date": DateField}
         widgets = {"date": DateInput(), "url": forms.URLInput()}
 
@@ -57,6 +66,8 @@ class DocumentForm(TrackerFormMixin, VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["measures"].queryset = Measure.objects.visible_to(self.user)
+        for name in self.LINKS:
+            self.fields[name].widget.attrs["size"] = 8
         if self.instance.pk:
             for name, target in self.LINKS.items():
                 self.initial[name] = [
@@ -99,6 +110,8 @@ class DocumentFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["class"] = "form-select"
+        self.fields["q"].widget.attrs["class"] = "form-control"
         self.fields["kind"].choices = [
             ("", _("All kinds")),
             *Document._meta.get_field("kind").choices,
@@ -108,7 +121,7 @@ class DocumentFilterForm(forms.Form):
 class MeasureEventForm(TrackerFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = MeasureEvent
-        fields = ["date", "text", "visibility"]
+        fields = ["date", "date_is_estimated", "text", "visibility"]
         field_classes = {"date": DateField}
         widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
         labels = {"text": _("What happened")}

@@ -62,6 +62,11 @@ class DocumentQuerySet(models.QuerySet):
             )
         return documents
 
+    def linked_to(self, target, obj):
+        """Return the documents linked to `obj`, a "measure", "plan", "commitment" or "letter"
+        (`target`), newest first, with their organisation."""
+        return self.filter(**{f"links__{target}": obj}).select_related("organisation")
+
     def for_list(self):
         """Return documents with what a list row shows (the organisation and the file's name and
         size, not its bytes), in one query."""

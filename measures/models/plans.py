@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q
@@ -19,12 +20,21 @@ class PlanQuerySet(models.QuerySet):
     def for_list(self, measures):
         """Return the plans with their owner, themes and action lines, the plans and the lines
         each with `measure_count`: how many of `measures` (the ones the reader may see) they
-        hold. Three queries, whatever the number of plans."""
+        hold, and the links to their documents. Four queries, whatever the number of plans."""
         readable = Q(measures__pk__in=measures.values("pk"))
         lines = ActionLine.objects.annotate(measure_count=Count("measures", filter=readable))
         return (
             self.select_related("owner")
-            .prefetch_related("themes", Prefetch("action_lines", queryset=lines))
+            .prefetch_related(
+                "themes",
+                Prefetch("action_lines", queryset=lines),
+                Prefetch(  # by name: the documents module imports this one
+                    "document_links",
+                    queryset=apps.get_model("measures", "DocumentLink")
+                    .objects.select_related("document")
+                    .order_by("document__date", "document__pk"),
+                ),
+            )
             .annotate(measure_count=Count("measures", filter=readable))
         )
 

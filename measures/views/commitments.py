@@ -13,7 +13,7 @@ from ..filters import CommitmentFilter
 from ..forms.commitments import CommitmentFulfilForm
 from ..history.changes import reason_in_words
 from ..locking import StaleEdit
-from ..models import Commitment, CommitmentStatus
+from ..models import Commitment, CommitmentStatus, Document
 from ..spreadsheets import files
 from .access import coordinator_required
 from .history import query_and
@@ -141,6 +141,7 @@ def _detail_context(request, commitment, form=None):
         "form": form
         or (CommitmentFulfilForm(instance=commitment, user=request.user) if may_fulfil else None),
         "may_fulfil": may_fulfil,
+        "documents": Document.objects.linked_to("commitment", commitment),
         "history": _with_reasons(
             commitment.history.select_related("history_user").order_by("-history_date")
         ),

@@ -12,7 +12,7 @@ from ..forms.letters import LetterForm, LetterSendForm
 from ..forms.summaries import SummaryForm
 from ..history.changes import stale_message
 from ..locking import StaleEdit
-from ..models import ProgressLetter
+from ..models import Document, ProgressLetter
 from ..reports.checklist import changed_since
 from ..reports.collector import collector_paused
 from ..reports.renderers import correction_sentences
@@ -55,6 +55,7 @@ def letter_detail(request, pk):
         and not letter.is_sent
         and changed_since(letter.checked_at),
         "previous": letter.previous_sent(),
+        "documents": Document.objects.linked_to("letter", letter),
     }
     return render(request, "measures/letter_detail.html", context)
 

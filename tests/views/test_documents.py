@@ -7,12 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from measures.models import (
+    Commitment,
     Document,
     DocumentKind,
     DocumentLink,
     MeasureEvent,
     MeasureLink,
     MeasureLinkKind,
+    ProgressLetter,
     StoredFile,
     Visibility,
 )
@@ -229,3 +231,20 @@ def test_the_measure_page_stays_flat_with_events_documents_and_links(
     assert len(response.context["events"]) == count
     assert len(response.context["documents"]) == count
     assert len(response.context["measure_linked_from"]) == count
+
+
+def test_commitment_letter_and_plan_pages_show_their_documents(client, alice, vera, measure):
+    commitment = Commitment.objects.create(title="Kamer informeren", text="-")
+    letter = ProgressLetter.objects.create(date=datetime.date(2015, 6, 1), title="Voortgangsbrief")
+    report(
+        alice,
+        title="Stuk bij alles",
+        links={"commitment": [commitment], "letter": [letter], "plan": [measure.plan]},
+    )
+    client.force_login(vera)
+    for url in (
+        reverse("measures:commitment_detail", args=[commitment.pk]),
+        reverse("measures:letter_detail", args=[letter.pk]),
+        reverse("measures:plans"),
+    ):
+        assert "Stuk bij alles" in client.get(url).content.decode(), url

@@ -103,8 +103,9 @@ def test_its_query_count_does_not_grow_with_the_plans(
         make_measure(plan=plan, action_line=line, theme=kst, owner=police, title=f"M {i}")
     client.force_login(vera)
     # 1 session, 2 user, 3 the user's groups, 4 profile (for visible_to), 5 plans with owner
-    # and measure counts, 6 their themes, 7 their action lines with measure counts.
-    with django_assert_num_queries(7):
+    # and measure counts, 6 their themes, 7 their action lines with measure counts, 8 the links
+    # to their documents with the documents.
+    with django_assert_num_queries(8):
         response = client.get(URL)
     assert len(response.context["plans"]) == count
 
