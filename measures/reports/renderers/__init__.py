@@ -121,6 +121,12 @@ def link_sentence(link):
     return (later if link.outgoing else earlier).format(title=clean(link.title))
 
 
+def dated_news(measure):
+    """Return the measure's progress updates and events in the period, in date order (an
+    update before an event of the same day)."""
+    return sorted((*measure.updates, *measure.events), key=lambda item: item.date)
+
+
 def has_news(measure):
     """Whether the measure has progress or events to print (else `no_progress_line`)."""
     return bool(measure.updates or measure.events)

@@ -34,6 +34,7 @@ from . import (
     commitment_heading,
     commitment_made,
     corrections_section,
+    dated_news,
     figure_notes,
     has_news,
     letter_title,
@@ -429,7 +430,7 @@ def render_docx(summary):
                 body.extend(plain(link_sentence(link)) for link in measure.links)
                 if not has_news(measure):
                     body.append(plain(no_progress_line()))
-                for update in (*measure.updates, *measure.events):
+                for update in dated_news(measure):
                     for i, block in enumerate(paragraphs(update.text)):
                         if i == 0:
                             body.append(lead(f"{date_nl(update.date)} – ", block))

@@ -22,6 +22,7 @@ from . import (
     commitment_heading,
     commitment_made,
     corrections_section,
+    dated_news,
     figure_notes,
     has_news,
     letter_title,
@@ -49,14 +50,10 @@ def _measure(out, measure, h4):
     out.append(f'<p class="status-line"><em>{escape(status_line(measure))}</em></p>')
     for link in measure.links:
         out.append(f'<p class="measure-link">{escape(link_sentence(link))}</p>')
-    for update in measure.updates:
+    for update in dated_news(measure):
         for i, para in enumerate(paragraphs(update.text)):
             date = f"<strong>{date_nl(update.date)}</strong> – " if i == 0 else ""
             out.append(f"<p>{date}{escape(para)}</p>")
-    for event in measure.events:
-        for i, para in enumerate(paragraphs(event.text)):
-            date = f"<strong>{date_nl(event.date)}</strong> – " if i == 0 else ""
-            out.append(f'<p class="measure-event">{date}{escape(para)}</p>')
     if not has_news(measure):
         out.append(f"<p>{no_progress_line()}</p>")
     if measure.next_steps:

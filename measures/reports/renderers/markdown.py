@@ -13,6 +13,7 @@ from . import (
     commitment_heading,
     commitment_made,
     corrections_section,
+    dated_news,
     figure_notes,
     has_news,
     letter_title,
@@ -67,7 +68,7 @@ def render_markdown(summary):
                     out += [escape(link_sentence(link)), ""]
                 if not has_news(measure):
                     out += [escape(no_progress_line()), ""]
-                for update in (*measure.updates, *measure.events):
+                for update in dated_news(measure):
                     for i, para in enumerate(paragraphs(update.text)):
                         prefix = f"{escape(date_nl(update.date))} — " if i == 0 else ""
                         out += [prefix + escape(para), ""]
