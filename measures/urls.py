@@ -85,6 +85,12 @@ urlpatterns = [
         documents.event_edit,
         name="event_edit",
     ),
+    path("measures/<int:pk>/links/new/", documents.measure_link_create, name="measure_link_create"),
+    path(
+        "measures/<int:pk>/links/<int:link_pk>/delete/",
+        documents.measure_link_delete,
+        name="measure_link_delete",
+    ),
     path("letters/", letters.letter_list, name="letters"),
     path("letters/new/", letters.letter_create, name="letter_create"),
     path("letters/<int:pk>/", letters.letter_detail, name="letter_detail"),

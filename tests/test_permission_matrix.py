@@ -101,6 +101,8 @@ def world(alice, bob, carol, vera, measure, police, kst):
         Indicator,
         IndicatorValue,
         MeasureEvent,
+        MeasureLink,
+        MeasureLinkKind,
         ProgressLetter,
         StoredFile,
         Visibility,
@@ -128,7 +130,10 @@ def world(alice, bob, carol, vera, measure, police, kst):
     ).save_with_links(by=alice, links={"measure": [measure, secret]})
     event = MeasureEvent(measure=measure, date=datetime.date(2015, 1, 1), text="Aangesteld")
     event.save_change(by=alice)
+    link = MeasureLink(source=measure, target=secret, kind=MeasureLinkKind.CONTINUES)
+    link.record(by=alice)
     return {
+        "measure_link": link,
         "document": document,
         "event": event,
         "measure": measure,
@@ -303,6 +308,15 @@ def cases(w):
             ("get", f"/measures/{m}/events/{w['event'].pk}/edit/", OWNER_AND_COORDINATOR),
             ("post", f"/measures/{m}/events/{w['event'].pk}/edit/", OWNER_AND_COORDINATOR),
         ],
+        "measures:measure_link_create": [
+            ("get", f"/measures/{m}/links/new/", OWNER_AND_COORDINATOR),
+            ("post", f"/measures/{m}/links/new/", OWNER_AND_COORDINATOR),
+            ("get", f"/measures/{s}/links/new/", HIDDEN_FROM_OTHERS),
+        ],
+        "measures:measure_link_delete": [
+            ("get", f"/measures/{m}/links/{w['measure_link'].pk}/delete/", NOT_ALLOWED),
+            ("post", f"/measures/{m}/links/{w['measure_link'].pk}/delete/", OWNER_AND_COORDINATOR),
+        ],
         "measures:summary": [("get", "/summaries/", EVERYONE)],
         "measures:letters": [("get", "/letters/", EVERYONE)],
         "measures:letter_create": [
@@ -349,6 +363,7 @@ def test_the_matrix_covers_every_route_of_the_app():
                     "organisation",
                     "document",
                     "event",
+                    "measure_link",
                 ],
                 type("X", (), {"pk": 1})(),
             )

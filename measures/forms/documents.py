@@ -12,6 +12,7 @@ from ..models import (
     FileKind,
     Measure,
     MeasureEvent,
+    MeasureLink,
     Plan,
     ProgressLetter,
     StoredFile,
@@ -125,3 +126,18 @@ class MeasureEventForm(TrackerFormMixin, VersionedFormMixin, forms.ModelForm):
         field_classes = {"date": DateField}
         widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
         labels = {"text": _("What happened")}
+
+
+class MeasureLinkForm(TrackerFormMixin, forms.ModelForm):
+    """Say that the measure continues, replaces or was split from an earlier one (among the
+    measures the user may read)."""
+
+    class Meta:
+        model = MeasureLink
+        fields = ["kind", "target"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = Measure.objects.visible_to(user).exclude(
+            pk=self.instance.source_id
+        )

@@ -3,19 +3,22 @@ the reader may see them); coordinators add and change documents. A measure's dat
 whoever may edit the measure adds and changes them."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from ..access import is_coordinator, user_organisation
-from ..forms.documents import DocumentFilterForm, DocumentForm, MeasureEventForm
+from ..forms.documents import DocumentFilterForm, DocumentForm, MeasureEventForm, MeasureLinkForm
 from ..models import (
     Document,
     DocumentLink,
     Measure,
     MeasureEvent,
+    MeasureLink,
     file_response,
 )
 from .access import coordinator_required, get_measure_for_user
@@ -132,3 +135,40 @@ def _event_form(request, measure, event, title):
         "measures/event_form.html",
         {"form": form, "title": title, "measure": measure, "has_errors": request.method == "POST"},
     )
+
+
+def measure_link_create(request, pk):
+    """Link the measure to an earlier one it continues, replaces or was split from: for whoever
+    may edit the measure. A replaced measure keeps its status: its owner sets "replaced", dated
+    on the day it took effect (the link itself has no date)."""
+    measure = get_measure_for_user(request, pk, edit=True)
+    link = MeasureLink(source=measure)
+    form = MeasureLinkForm(request.POST or None, instance=link, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.instance.record(by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The link has been saved."))
+            return redirect(measure.get_absolute_url() + "#measure-links-heading")
+    return render(
+        request,
+        "measures/event_form.html",
+        {
+            "form": form,
+            "title": _("Link to an earlier measure"),
+            "measure": measure,
+            "has_errors": request.method == "POST",
+        },
+    )
+
+
+@require_POST
+def measure_link_delete(request, pk, link_pk):
+    measure = get_measure_for_user(request, pk, edit=True)
+    link = get_object_or_404(MeasureLink, pk=link_pk, source=measure)
+    link._history_user = request.user
+    link.delete()
+    messages.success(request, _("The link has been removed."))
+    return redirect(measure.get_absolute_url() + "#measure-links-heading")

@@ -64,6 +64,6 @@ def test_its_query_count_does_not_grow_with_the_links(
         )
     client.force_login(vera)
     # 1 session, 2 user, 3 groups, 4 profile, 5 commitment, 6 measures, 7 links, 8 links from,
-    # 9 history with users.
-    with django_assert_num_queries(9):
+    # 9 documents, 10 history with users.
+    with django_assert_num_queries(10):
         client.get(reverse("measures:commitment_detail", args=[commitment.pk]))

@@ -248,3 +248,31 @@ def test_commitment_letter_and_plan_pages_show_their_documents(client, alice, ve
         reverse("measures:plans"),
     ):
         assert "Stuk bij alles" in client.get(url).content.decode(), url
+
+
+def test_the_owner_links_a_measure_to_the_one_it_continues_and_removes_it(client, bob, measure):
+    later = make_measure(like=measure, owner=measure.owner, title="FILO in Manilla")
+    client.force_login(bob)
+    url = reverse("measures:measure_link_create", args=[later.pk])
+    response = client.post(url, {"kind": MeasureLinkKind.CONTINUES, "target": measure.pk})
+    assert response.status_code == 302
+    link = MeasureLink.objects.get()
+    assert (link.source, link.target, link.kind) == (later, measure, MeasureLinkKind.CONTINUES)
+    # The other way round is the same link: refused with its message, nothing written.
+    back = reverse("measures:measure_link_create", args=[measure.pk])
+    response = client.post(back, {"kind": MeasureLinkKind.REPLACES, "target": later.pk})
+    assert "These two measures are already linked." in response.content.decode()
+    assert MeasureLink.objects.count() == 1
+    delete = reverse("measures:measure_link_delete", args=[later.pk, link.pk])
+    assert client.post(delete).status_code == 302
+    assert not MeasureLink.objects.exists()
+    assert [r.history_user for r in MeasureLink.history.order_by("history_id")] == [bob, bob]
+
+
+def test_a_measure_cannot_be_linked_to_itself_through_the_form(client, alice, measure):
+    client.force_login(alice)
+    url = reverse("measures:measure_link_create", args=[measure.pk])
+    response = client.post(url, {"kind": MeasureLinkKind.CONTINUES, "target": measure.pk})
+    assert response.status_code == 200
+    assert response.context["form"].errors["target"]
+    assert not MeasureLink.objects.exists()
