@@ -13,7 +13,7 @@ One module per concern; every public name is re-exported here, so
 from .commitments import Commitment, CommitmentLink, CommitmentQuerySet
 from .history import HistoryOrigin, TrackedHistory, history
 from .indicators import Indicator, IndicatorBreakdown, IndicatorValue, IndicatorValueQuerySet
-from .letters import ProgressLetter, ProgressLetterQuerySet
+from .letters import LetterPassage, ProgressLetter, ProgressLetterQuerySet, passage_key
 from .measures import (
     HistoricalMeasureQuerySet,
     HistoricalProgressUpdateQuerySet,
@@ -40,6 +40,7 @@ from .reference import (
     MeasureStatus,
     Organisation,
     OrganisationKind,
+    PassagePlace,
     PlanKind,
     Profile,
     Theme,
@@ -62,6 +63,7 @@ __all__ = [
     "UpdateState",
     "LetterKind",
     "LetterStatus",
+    "PassagePlace",
     "CommitmentKind",
     "CommitmentStatus",
     "MadeAtKind",
@@ -78,6 +80,8 @@ __all__ = [
     "before_joining",
     "ProgressLetterQuerySet",
     "ProgressLetter",
+    "LetterPassage",
+    "passage_key",
     "Plan",
     "ActionLine",
     "MeasureQuerySet",
