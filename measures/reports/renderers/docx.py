@@ -24,15 +24,20 @@ from ...formatting import date_nl
 from ...models import Indicator, IndicatorValue
 from ..charts import indicator_chart_png
 from ..collector import collector_paused
+from ..text import BULLETS
 from . import (
+    ASSESSMENT_HEADING,
+    COMMITMENTS_HEADING,
     CORRECTIONS_HEADING,
     FIGURE_HEADERS,
     SOURCE_PREFIX,
+    assessment_number,
     clean,
     closing,
     commitment_answer,
     commitment_heading,
     commitment_made,
+    commitments_number,
     corrections_section,
     figure_notes,
     letter_title,
@@ -138,6 +143,33 @@ def run_xml(text, properties=""):
             if piece
         )
     return f"<w:r>{rpr}{content}</w:r>"
+
+
+def runs_docx_xml(runs):
+    """Return a line of runs (`text.Run`) as WordprocessingML runs, emphasis in italics
+    (`w:i`), strong in bold (`w:b`)."""
+    return "".join(
+        run_xml(run.text, ("<w:b/>" if run.strong else "") + ("<w:i/>" if run.emphasis else ""))
+        for run in runs
+    )
+
+
+def passage_xml(blocks, passage, reference=""):
+    """Return the paragraphs of the coordinator's text `passage`: its paragraphs in the normal
+    style, list items in "List Bullet" or "List Number"; `reference` (a footnote reference's
+    XML) after the first paragraph or list item."""
+    if passage is None:
+        return []
+    styles = {BULLETS: blocks.style_id("List Bullet")}
+    out = []
+    for i, block in enumerate(passage.blocks):
+        style = None
+        if block.is_list:
+            style = styles.get(block.kind) or blocks.style_id("List Number")
+        for j, line in enumerate(block.lines):
+            note = reference if i == 0 and j == 0 else ""
+            out.append(paragraph_xml(runs_docx_xml(line) + note, style))
+    return out
 
 
 def paragraph_xml(runs="", style_id=None):
@@ -396,10 +428,14 @@ def render_docx(summary):
     blocks.paragraph(clean(title), style="Title")
     blocks.paragraph(place_and_date(summary))
     text, note = opening(summary)
-    para = blocks.paragraph(text)
-    _note(para, note)
-    if summary.previous_letter:
-        para.add_run(".")
+    if summary.opening_passage:
+        reference = footnotes.reference(note_texts[note]) if note else ""
+        blocks.xml(passage_xml(blocks, summary.opening_passage, reference))
+    else:
+        para = blocks.paragraph(text)
+        _note(para, note)
+        if summary.previous_letter:
+            para.add_run(".")
 
     heading_ids = [blocks.style_id(f"Heading {level}") for level in (1, 2, 3)]
 
@@ -418,12 +454,18 @@ def render_docx(summary):
 
     for theme in summary.themes:
         body = [heading(f"{theme.number}. {theme.name}", 1)]
+        body += passage_xml(blocks, theme.passage)
         for line in theme.action_lines:
             body.append(heading(f"{line.number} {line.name}", 2))
+            body += passage_xml(blocks, line.plan_passage)
+            body += passage_xml(blocks, line.passage)
             for measure in line.reported:
                 label = f"{measure.code} {measure.title}" if measure.code else measure.title
                 body.append(heading(label, 3, measure.note))
                 body.append(paragraph_xml(run_xml(status_line(measure), "<w:i/>")))
+                if measure.replacement:
+                    body += passage_xml(blocks, measure.replacement)
+                    continue
                 if not measure.updates:
                     body.append(plain(no_progress_line()))
                 for update in measure.updates:
@@ -440,8 +482,13 @@ def render_docx(summary):
         for table in theme.figures:
             _figure_table(blocks, table)
 
+    if summary.assessment:
+        body = [heading(f"{assessment_number(summary)}. {ASSESSMENT_HEADING}", 1)]
+        body += passage_xml(blocks, summary.assessment)
+        blocks.xml(body)
+
     if summary.commitments:
-        body = [heading(f"{len(summary.themes) + 1}. Toezeggingen en moties", 1)]
+        body = [heading(f"{commitments_number(summary)}. {COMMITMENTS_HEADING}", 1)]
         for commitment in summary.commitments:
             body.append(heading(commitment_heading(commitment), 3, commitment.note))
             body.extend(plain(block) for block in paragraphs(commitment.text))
@@ -461,6 +508,9 @@ def render_docx(summary):
             body.append(plain(intro))
             body.extend(paragraph_xml(run_xml(item), bullet) for item in items)
         blocks.xml(body)
+
+    if summary.closing_passage:
+        blocks.xml(passage_xml(blocks, summary.closing_passage))
 
     lines = closing(summary)
     if lines:
