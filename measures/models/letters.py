@@ -44,6 +44,10 @@ class ProgressLetterQuerySet(models.QuerySet):
             drafts = drafts.filter(date__gte=last.date)
         return drafts.order_by("-date", "-pk")
 
+    def drafts_of(self, start, end):
+        """Return the draft letters reporting on exactly [start, end]."""
+        return self.filter(status=LetterStatus.DRAFT, period_start=start, period_end=end)
+
     def next_period(self, today=None):
         """Return (from, to) the next letter reports on when nobody chose otherwise (see
         `ProgressLetter.period_after`)."""
@@ -297,6 +301,11 @@ class LetterPassage(Versioned):
 
     history = history()
 
+    stale_message = _(
+        "Someone else saved this text of the letter while you were editing it. Your text has "
+        "not been saved. Check what changed meanwhile and make your edit again."
+    )
+
     class Meta:
         ordering = ["letter", "place", "pk"]
         verbose_name = _("letter text")
@@ -346,6 +355,11 @@ class LetterPassage(Versioned):
     def key(self):
         name = PASSAGE_TARGETS.get(self.place)
         return passage_key(self.place, getattr(self, f"{name}_id") if name else None)
+
+    def text_at(self, version):
+        """Return the text this passage had at `version` ("" when it had none)."""
+        record = self.history.filter(version=version).values_list("text", flat=True).first()
+        return record or ""
 
     @classmethod
     def for_key(cls, letter, key):
