@@ -20,7 +20,7 @@ def form_data(client, letter, **changes):
     """Return the form as the page shows it (every textarea and version), with `changes`."""
     form = client.get(url(letter)).context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form.initial.get(name, "")
         data[name] = "" if value is None else value
     data.update(changes)
