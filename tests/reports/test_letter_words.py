@@ -333,3 +333,19 @@ def test_hostile_words_stay_text_in_every_format(letter_data, alice):
     assert any(
         p.text.startswith('<script>alert("x")</script> & <w:p>') for p in document.paragraphs
     )
+
+
+def test_each_numbered_list_in_word_counts_from_one(letter_data, alice):
+    letter = letter_data["letter"]
+    write(letter, "assessment", "1. eerste\n2. tweede", by=alice)
+    write(letter, "closing", "1. opnieuw een", by=alice)
+    document = Document(io.BytesIO(render_docx(letter_summary(letter))))
+
+    items = [p for p in document.paragraphs if p.style.name == "List Number"]
+    num_ids = [p._p.pPr.numPr.numId.val for p in items]
+    assert [p.text for p in items] == ["eerste", "tweede", "opnieuw een"]
+    assert num_ids[0] == num_ids[1] != num_ids[2]
+    numbering = document.part.numbering_part.element
+    for num_id in {num_ids[0], num_ids[2]}:
+        (start,) = numbering.num_having_numId(num_id).xpath(".//w:startOverride/@w:val")
+        assert start == "1"

@@ -163,19 +163,24 @@ def passage_xml(blocks, passage, reference=""):
     styles = {BULLETS: blocks.style_id("List Bullet")}
     out = []
     for i, block in enumerate(passage.blocks):
-        style = None
-        if block.is_list:
-            style = styles.get(block.kind) or blocks.style_id("List Number")
+        style, num_id = None, None
+        if block.kind == BULLETS:
+            style = styles[BULLETS]
+        elif block.is_list:  # numbered: each list counts from 1
+            style, num_id = blocks.style_id("List Number"), blocks.restarted_numbering()
         for j, line in enumerate(block.lines):
             note = reference if i == 0 and j == 0 else ""
-            out.append(paragraph_xml(runs_docx_xml(line) + note, style))
+            out.append(paragraph_xml(runs_docx_xml(line) + note, style, num_id))
     return out
 
 
-def paragraph_xml(runs="", style_id=None):
-    """Return the XML of a paragraph with `runs` (XML) in the style with id `style_id`."""
-    style = f"<w:pPr><w:pStyle w:val={quoteattr(style_id)}/></w:pPr>" if style_id else ""
-    return f"<w:p>{style}{runs}</w:p>"
+def paragraph_xml(runs="", style_id=None, num_id=None):
+    """Return the XML of a paragraph with `runs` (XML) in the style with id `style_id` (an item
+    of the numbered list `num_id`, when given)."""
+    style = f"<w:pStyle w:val={quoteattr(style_id)}/>" if style_id else ""
+    if num_id is not None:
+        style += f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{int(num_id)}"/></w:numPr>'
+    return f"<w:p><w:pPr>{style}</w:pPr>{runs}</w:p>" if style else f"<w:p>{runs}</w:p>"
 
 
 def parse_fragment(xml):
@@ -201,6 +206,17 @@ class Blocks:
     def _append(self, element):
         self._end.addprevious(element)
         return element
+
+    def restarted_numbering(self, style_name="List Number"):
+        """Return the id of a new numbering instance of the list style `style_name` that starts
+        again at 1: without one, every numbered list in the document continues the one before
+        (python-docx has no API to restart a list)."""
+        numbering = self.document.part.numbering_part.element
+        style = self.document.styles[style_name].element
+        abstract = numbering.num_having_numId(style.pPr.numPr.numId.val).abstractNumId.val
+        num = numbering.add_num(abstract)
+        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        return num.numId
 
     def style_id(self, name):
         """Return the id of the paragraph style `name` (None for the default style), as
