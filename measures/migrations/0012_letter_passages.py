@@ -4,6 +4,45 @@ import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
+
+
+def move_openings(apps, schema_editor):
+    """Move each letter's opening into an opening passage, with a history record dated when
+    the letter first recorded that opening (by whom it did), so a sent letter rebuilt as known
+    when it was sent still has it."""
+    letters = apps.get_model("measures", "ProgressLetter")
+    letter_records = apps.get_model("measures", "HistoricalProgressLetter")
+    passages = apps.get_model("measures", "LetterPassage")
+    passage_records = apps.get_model("measures", "HistoricalLetterPassage")
+    for letter in letters.objects.exclude(opening=""):
+        first = (
+            letter_records.objects.filter(id=letter.pk, opening=letter.opening)
+            .order_by("history_date", "history_id")
+            .first()
+        )
+        passage = passages.objects.create(
+            letter=letter, place="opening", text=letter.opening, version=1
+        )
+        passage_records.objects.create(
+            id=passage.pk,
+            letter_id=letter.pk,
+            place="opening",
+            text=letter.opening,
+            version=1,
+            history_date=first.history_date if first else (letter.sent_at or timezone.now()),
+            history_user_id=first.history_user_id if first else None,
+            history_type="+",
+            history_change_reason="words",
+            history_origin="migration 0012",
+        )
+
+
+def move_openings_back(apps, schema_editor):
+    letters = apps.get_model("measures", "ProgressLetter")
+    passages = apps.get_model("measures", "LetterPassage")
+    for passage in passages.objects.filter(place="opening").exclude(text=""):
+        letters.objects.filter(pk=passage.letter_id).update(opening=passage.text)
 
 
 class Migration(migrations.Migration):
@@ -310,4 +349,8 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        # The letter's opening is one of its passages now: one home for its own words.
+        migrations.RunPython(move_openings, move_openings_back),
+        migrations.RemoveField(model_name="historicalprogressletter", name="opening"),
+        migrations.RemoveField(model_name="progressletter", name="opening"),
     ]

@@ -75,7 +75,6 @@ class ProgressLetter(Versioned):
     )
     signed_by = models.CharField(_("signed by"), max_length=200, blank=True)
     signed_title = models.CharField(_("title of the signatory"), max_length=200, blank=True)
-    opening = models.TextField(_("opening"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFT
     )
