@@ -39,8 +39,10 @@ from .models import (
     Country,
     Indicator,
     IndicatorValue,
+    LetterPassage,
     Measure,
     Organisation,
+    PassagePlace,
     Plan,
     ProgressLetter,
     ProgressUpdate,
@@ -242,7 +244,6 @@ class Replay:
                 "kamerstuk",
                 "signed_by",
                 "signed_title",
-                "opening",
                 "source_file",
             ],
         )
@@ -256,6 +257,12 @@ class Replay:
                 for name, value in changed.items():
                     setattr(letter, name, value)
                 self.save(letter, ChangeReason.SEED_UPDATED)
+        if entry.get("opening") and not letter.is_sent:  # the letter's own opening words
+            self.upsert(
+                LetterPassage,
+                {"letter": letter, "place": PassagePlace.OPENING},
+                {"text": entry["opening"]},
+            )
         if send:  # a letter the one being replayed refers to: sent on its own date
             self.send(letter, at=letter_moment(date))
         return letter

@@ -14,7 +14,7 @@ from .commitments import Commitment, CommitmentLink, CommitmentQuerySet
 from .files import FileKind, StoredFile, file_response
 from .history import HistoryOrigin, TrackedHistory, history
 from .indicators import Indicator, IndicatorBreakdown, IndicatorValue, IndicatorValueQuerySet
-from .letters import ProgressLetter, ProgressLetterQuerySet
+from .letters import LetterPassage, ProgressLetter, ProgressLetterQuerySet, passage_key
 from .measures import (
     HistoricalMeasureQuerySet,
     HistoricalProgressUpdateQuerySet,
@@ -41,6 +41,7 @@ from .reference import (
     MeasureStatus,
     Organisation,
     OrganisationKind,
+    PassagePlace,
     PlanKind,
     Profile,
     Theme,
@@ -66,6 +67,7 @@ __all__ = [
     "UpdateState",
     "LetterKind",
     "LetterStatus",
+    "PassagePlace",
     "CommitmentKind",
     "CommitmentStatus",
     "MadeAtKind",
@@ -82,6 +84,8 @@ __all__ = [
     "before_joining",
     "ProgressLetterQuerySet",
     "ProgressLetter",
+    "LetterPassage",
+    "passage_key",
     "Plan",
     "ActionLine",
     "MeasureQuerySet",
