@@ -1,4 +1,4 @@
-"""Migration 0012: each letter's recorded opening becomes its opening passage, with a history
+"""Migration 0013: each letter's recorded opening becomes its opening passage, with a history
 record dated when the letter first recorded it, so a sent letter rebuilt as sent still has it."""
 
 import datetime
@@ -8,8 +8,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("measures", "0011_letter_checked")]
-AFTER = [("measures", "0012_letter_passages")]
+BEFORE = [("measures", "0012_stored_files")]
+AFTER = [("measures", "0013_letter_passages")]
 
 
 def migrate(targets):
@@ -20,16 +20,16 @@ def migrate(targets):
 
 
 @pytest.fixture
-def at_0011(transactional_db):
+def at_0012(transactional_db):
     apps = migrate(BEFORE)
     yield apps
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-def test_each_letters_opening_becomes_its_opening_passage(at_0011):
-    Letter = at_0011.get_model("measures", "ProgressLetter")
-    HistoricalLetter = at_0011.get_model("measures", "HistoricalProgressLetter")
+def test_each_letters_opening_becomes_its_opening_passage(at_0012):
+    Letter = at_0012.get_model("measures", "ProgressLetter")
+    HistoricalLetter = at_0012.get_model("measures", "HistoricalProgressLetter")
     recorded = timezone.make_aware(datetime.datetime(2015, 6, 1, 12))
     with_opening = Letter.objects.create(
         date=datetime.date(2015, 6, 1), title="Met opening", opening="Met deze brief …"

@@ -34,7 +34,7 @@ def move_openings(apps, schema_editor):
             history_user_id=first.history_user_id if first else None,
             history_type="+",
             history_change_reason="words",
-            history_origin="migration 0012",
+            history_origin="migration 0013",
         )
 
 
@@ -47,7 +47,7 @@ def move_openings_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0011_letter_checked"),
+        ("measures", "0012_stored_files"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
