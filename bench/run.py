@@ -40,6 +40,7 @@ PAGES = [
     ("changes", "measures:changes", "changes"),
     ("summary", "measures:summary", "summary"),
     ("summary_docx", "measures:summary", "summary_docx"),
+    ("summary_pdf", "measures:summary", "summary_pdf"),
     # The programme as it was: on a past date (a year ago), and as a sent letter reported it.
     ("dashboard_as_of", "measures:dashboard", "as_of"),
     ("dashboard_letter", "measures:dashboard", "letter"),
@@ -354,6 +355,7 @@ def reset_database(connection):
 
 
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 
 
 def timed(client, url, requests, cpu_times):
@@ -440,6 +442,7 @@ def page_urls(scale):
         "changes": ("", {}),
         "summary": (f"?{period}", {}),
         "summary_docx": (f"?{period}&format=docx", {}),
+        "summary_pdf": (f"?{period}&format=pdf", {}),
         "as_of": (as_of, {}),
         "letter": (by_letter, {}),
         "detail_as_of": (as_of, {"args": [measure_then(year_ago_moment).pk]}),
@@ -472,8 +475,9 @@ def measure_all(scale, requests, selected=None):
             times, problem = None, f"raised {exc!r}"[:300]
         else:
             problem = f"answered {response.status_code}"
-            if times is not None and key == "summary_docx" and response["Content-Type"] != WORD:
-                times, problem = None, f"answered {response['Content-Type']}, not Word"
+            expected = {"summary_docx": WORD, "summary_pdf": PDF}.get(key)
+            if times is not None and expected and response["Content-Type"] != expected:
+                times, problem = None, f"answered {response['Content-Type']}, not {expected}"
         if times is None:
             result["errors"][key] = f"{url} {problem}"
             print(f"  {key:<24} {url} {problem}", flush=True)

@@ -34,11 +34,13 @@ from measures.models import (
     Indicator,
     IndicatorUnit,
     IndicatorValue,
+    LetterPassage,
     LetterStatus,
     Measure,
     MeasureStatus,
     Organisation,
     OrganisationKind,
+    PassagePlace,
     Plan,
     PlanKind,
     Profile,
@@ -51,7 +53,7 @@ from measures.models import (
 )
 
 # Bump when the shape of the generated data changes: cached benchmark databases are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 ORIGIN = "bench"
 BATCH = 2000
 
@@ -410,7 +412,6 @@ class Generator:
                     period_end=date - datetime.timedelta(days=14),
                     kamerstuk=f"31 015, nr. {200 + 7 - k}",
                     signed_by="De Minister van Justitie en Veiligheid",
-                    opening="Hierbij informeer ik uw Kamer over de voortgang.",
                 )
             )
             dates.append(self.moment(date - datetime.timedelta(days=14)))
@@ -426,6 +427,16 @@ class Generator:
         dates.append(self.moment(self.today - datetime.timedelta(days=7)))
         self.created(ProgressLetter, letters, dates)
         sent = letters[:-1]
+        # Each sent letter's own opening, written before it was sent.
+        openings = [
+            LetterPassage(
+                letter=letter,
+                place=PassagePlace.OPENING,
+                text="Hierbij informeer ik uw Kamer over de voortgang.",
+            )
+            for letter in sent
+        ]
+        self.created(LetterPassage, openings, dates[:-1])
         for letter in sent:
             letter.status = LetterStatus.SENT
             letter.sent_at = self.moment(letter.date)

@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models as db_models
+from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -386,6 +387,36 @@ class ProgressLetterAdmin(VersionedAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["title", "kamerstuk", "signed_by"]
     date_hierarchy = "date"
+
+
+@admin.register(models.LetterPassage)
+class LetterPassageAdmin(VersionedAdmin):
+    """The coordinator's texts of a letter. Saved through the model's rules: a sent letter's
+    texts are refused there (and not offered for deleting here: a sent letter keeps its
+    words)."""
+
+    list_display = ["letter", "place", "theme", "plan", "action_line", "measure"]
+    list_filter = ["place", "letter__status"]
+    list_select_related = ["letter", "theme", "plan", "action_line", "measure"]
+    search_fields = ["text", "letter__title"]
+    autocomplete_fields = ["measure"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would skip the model's rule
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.letter.is_sent:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_queryset(self, request):
+        # A passage replacing a measure's paragraph is as confidential as the measure.
+        visible = models.Measure.objects.visible_to(request.user).values("pk")
+        return (
+            super().get_queryset(request).filter(Q(measure__isnull=True) | Q(measure__in=visible))
+        )
 
 
 class ProfileInline(SuperusersChangeProfiles, admin.StackedInline):

@@ -41,11 +41,13 @@ from .models import (
     DocumentLink,
     Indicator,
     IndicatorValue,
+    LetterPassage,
     Measure,
     MeasureEvent,
     MeasureLink,
     Organisation,
     OrganisationName,
+    PassagePlace,
     Plan,
     ProgressLetter,
     ProgressUpdate,
@@ -254,7 +256,6 @@ class Replay:
                 "kamerstuk",
                 "signed_by",
                 "signed_title",
-                "opening",
                 "source_file",
             ],
         )
@@ -268,6 +269,12 @@ class Replay:
                 for name, value in changed.items():
                     setattr(letter, name, value)
                 self.save(letter, ChangeReason.SEED_UPDATED)
+        if entry.get("opening") and not letter.is_sent:  # the letter's own opening words
+            self.upsert(
+                LetterPassage,
+                {"letter": letter, "place": PassagePlace.OPENING},
+                {"text": entry["opening"]},
+            )
         if send:  # a letter the one being replayed refers to: sent on its own date
             self.send(letter, at=letter_moment(date))
         return letter

@@ -96,5 +96,7 @@ urlpatterns = [
     path("letters/<int:pk>/", letters.letter_detail, name="letter_detail"),
     path("letters/<int:pk>/check/", letters.letter_check, name="letter_check"),
     path("letters/<int:pk>/send/", letters.letter_send, name="letter_send"),
+    path("letters/<int:pk>/text/", letters.letter_text, name="letter_text"),
+    path("letters/<int:pk>/history/", letters.letter_history, name="letter_history"),
     path("accessibility/", accessibility.accessibility_statement, name="accessibility"),
 ]

@@ -332,6 +332,11 @@ def cases(w):
             ("get", f"/letters/{w['letter'].pk}/send/", COORDINATOR_ONLY),
             ("post", f"/letters/{w['letter'].pk}/send/", COORDINATOR_ONLY),
         ],
+        "measures:letter_text": [
+            ("get", f"/letters/{w['letter'].pk}/text/", COORDINATOR_ONLY),
+            ("post", f"/letters/{w['letter'].pk}/text/", COORDINATOR_ONLY),
+        ],
+        "measures:letter_history": [("get", f"/letters/{w['letter'].pk}/history/", EVERYONE)],
     }
 
 

@@ -28,7 +28,14 @@ from django.utils.translation import gettext_lazy as _
 from .. import models as domain
 from ..access import is_coordinator, user_organisation
 from ..formatting import date_nl, display_name, number_nl
-from ..models import ChangeReason, Measure, ProgressUpdate, end_of_day
+from ..models import (
+    ChangeReason,
+    LetterPassage,
+    Measure,
+    ProgressLetter,
+    ProgressUpdate,
+    end_of_day,
+)
 
 # Bookkeeping fields that change on every save and say nothing to a reader.
 SKIPPED_FIELDS = {"updated_at", "created_at", "version"}
@@ -130,6 +137,7 @@ def tracked_models():
         domain.Plan,
         domain.ActionLine,
         domain.ProgressLetter,
+        domain.LetterPassage,
         domain.Indicator,
         domain.IndicatorValue,
         domain.Organisation,
@@ -319,9 +327,14 @@ def origin_in_words(origin):
 def readable_records(model, queryset, user):
     """Return the history records in `queryset` (of `model`) that `user` may read: the access
     rule of `models.readable_measures`/`readable_updates` for measures and progress updates;
-    the other models have no confidential records."""
+    a letter's text replacing a measure's paragraph as the measure; the other models have no
+    confidential records."""
     if model in (Measure, ProgressUpdate):
         return queryset.visible_to(user)
+    if model is LetterPassage:
+        # A passage replacing a measure's paragraph is as readable as the measure is now.
+        visible = Measure.objects.visible_to(user).values("pk")
+        return queryset.filter(Q(measure_id__isnull=True) | Q(measure_id__in=visible))
     return queryset
 
 
@@ -420,6 +433,8 @@ def _m2m_snapshots(history_ids_by_model):
 def _measure_id(model, record):
     if model._meta.model_name == "measure":
         return record.id
+    if model is LetterPassage:
+        return None  # about a letter; the measure it may replace a paragraph of is its target
     return getattr(record, "measure_id", None)
 
 
@@ -573,6 +588,8 @@ def _note_object_names(model, record, names):
         names.want_id(apps.get_model(settings.AUTH_USER_MODEL), record.user_id)
     if model._meta.model_name == "indicatorvalue":
         names.want_id(apps.get_model("measures", "Indicator"), record.indicator_id)
+    if model is LetterPassage:
+        names.want_id(ProgressLetter, record.letter_id)
     if model._meta.model_name == "commitmentlink":
         names.want_id(apps.get_model("measures", "Commitment"), record.source_id)
         names.want_id(apps.get_model("measures", "Commitment"), record.target_id)
@@ -605,6 +622,11 @@ def _object_label(model, record, names):
         return f"{record.number} {record.title}".strip()
     if name == "progressletter":
         return f"{record.title} ({date_nl(record.date)})"
+    if model is LetterPassage:
+        return gettext("%(place)s in %(letter)s") % {
+            "place": record.get_place_display(),
+            "letter": names.name(ProgressLetter, record.letter_id),
+        }
     return (
         _plain_name(record)
         if (getattr(record, "title", "") or getattr(record, "name", ""))
@@ -622,6 +644,17 @@ def measure_history_querysets(measure, user):
     return {
         Measure: Measure.history.filter(id=measure.pk).visible_to(user),
         ProgressUpdate: ProgressUpdate.history.filter(measure_id=measure.pk).visible_to(user),
+    }
+
+
+def letter_history_querysets(letter, user):
+    """Return the history querysets that make up one letter's history: its own versions and
+    those of its texts (`LetterPassage`), those `user` may read."""
+    return {
+        ProgressLetter: ProgressLetter.history.filter(id=letter.pk),
+        LetterPassage: readable_records(
+            LetterPassage, LetterPassage.history.filter(letter_id=letter.pk), user
+        ),
     }
 
 

@@ -25,7 +25,7 @@ from .documents import (
 from .files import FileKind, StoredFile, file_response
 from .history import HistoryOrigin, TrackedHistory, history
 from .indicators import Indicator, IndicatorBreakdown, IndicatorValue, IndicatorValueQuerySet
-from .letters import ProgressLetter, ProgressLetterQuerySet
+from .letters import LetterPassage, ProgressLetter, ProgressLetterQuerySet, passage_key
 from .measures import (
     HistoricalMeasureQuerySet,
     HistoricalProgressUpdateQuerySet,
@@ -52,6 +52,7 @@ from .reference import (
     MeasureStatus,
     Organisation,
     OrganisationKind,
+    PassagePlace,
     PlanKind,
     Profile,
     Theme,
@@ -86,6 +87,7 @@ __all__ = [
     "UpdateState",
     "LetterKind",
     "LetterStatus",
+    "PassagePlace",
     "CommitmentKind",
     "CommitmentStatus",
     "MadeAtKind",
@@ -102,6 +104,8 @@ __all__ = [
     "before_joining",
     "ProgressLetterQuerySet",
     "ProgressLetter",
+    "LetterPassage",
+    "passage_key",
     "Plan",
     "ActionLine",
     "MeasureQuerySet",

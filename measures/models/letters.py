@@ -13,7 +13,14 @@ from ..dates import check_dates
 from ..formatting import date_nl
 from ..locking import Versioned
 from .history import history
-from .reference import ChangeReason, LetterKind, LetterStatus, end_of_day, not_in_future
+from .reference import (
+    ChangeReason,
+    LetterKind,
+    LetterStatus,
+    PassagePlace,
+    end_of_day,
+    not_in_future,
+)
 
 # --- Letters -----------------------------------------------------------------------------------
 
@@ -36,6 +43,10 @@ class ProgressLetterQuerySet(models.QuerySet):
         if last is not None:
             drafts = drafts.filter(date__gte=last.date)
         return drafts.order_by("-date", "-pk")
+
+    def drafts_of(self, start, end):
+        """Return the draft letters reporting on exactly [start, end]."""
+        return self.filter(status=LetterStatus.DRAFT, period_start=start, period_end=end)
 
     def next_period(self, today=None):
         """Return (from, to) the next letter reports on when nobody chose otherwise (see
@@ -64,7 +75,6 @@ class ProgressLetter(Versioned):
     )
     signed_by = models.CharField(_("signed by"), max_length=200, blank=True)
     signed_title = models.CharField(_("title of the signatory"), max_length=200, blank=True)
-    opening = models.TextField(_("opening"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFT
     )
@@ -201,3 +211,169 @@ class ProgressLetter(Versioned):
             expected_version=expected_version or self.version,
             history_date=history_date,
         )
+
+
+# --- The coordinator's own words in a letter ---------------------------------------------------
+
+# The object a passage is placed by, per place; the other places (opening, assessment, closing)
+# have none.
+PASSAGE_TARGETS = {
+    PassagePlace.THEME: "theme",
+    PassagePlace.PLAN: "plan",
+    PassagePlace.ACTION_LINE: "action_line",
+    PassagePlace.MEASURE: "measure",
+}
+TARGET_FIELDS = tuple(PASSAGE_TARGETS.values())
+
+
+def passage_key(place, target_id=None):
+    """Return the one name of a place in a letter: "opening", "theme-3", "measure-42". The
+    builder hangs passages by it and the letter's text page names its fields by it."""
+    return f"{place}-{target_id}" if place in PASSAGE_TARGETS else str(place)
+
+
+def _target_matches_place():
+    """The condition that a passage has exactly the target its place asks for."""
+    condition = Q(place__in=[p for p in PassagePlace.values if p not in PASSAGE_TARGETS]) & Q(
+        **{f"{name}__isnull": True for name in TARGET_FIELDS}
+    )
+    for place, name in PASSAGE_TARGETS.items():
+        condition |= Q(place=place, **{f"{name}__isnull": False}) & Q(
+            **{f"{other}__isnull": True for other in TARGET_FIELDS if other != name}
+        )
+    return condition
+
+
+PASSAGE_TAKEN = _("This letter already has a text at this place.")
+
+
+class LetterPassage(Versioned):
+    """The coordinator's own text at one place of a letter: its opening, a paragraph before a
+    theme, plan or action line, a measure's paragraph replaced for this letter only, the
+    assessment or the closing. Plain text with simple lists and emphasis (`reports.text`).
+
+    One passage per letter and place (and target). A sent letter keeps its words: a passage of
+    a sent letter is neither written nor deleted (`clean`, `delete`; the admin asks the same).
+    An emptied passage stays, empty, so its history stays with it; the letter shows nothing
+    there then."""
+
+    letter = models.ForeignKey(
+        ProgressLetter,
+        verbose_name=_("letter"),
+        on_delete=models.CASCADE,
+        related_name="passages",
+    )
+    place = models.CharField(_("place"), max_length=20, choices=PassagePlace.choices)
+    theme = models.ForeignKey(
+        "measures.Theme",
+        verbose_name=_("theme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    plan = models.ForeignKey(
+        "measures.Plan",
+        verbose_name=_("plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action_line = models.ForeignKey(
+        "measures.ActionLine",
+        verbose_name=_("action line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    measure = models.ForeignKey(
+        "measures.Measure",
+        verbose_name=_("measure"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.TextField(_("text"), blank=True, max_length=20000)
+
+    history = history()
+
+    stale_message = _(
+        "Someone else saved this text of the letter while you were editing it. Your text has "
+        "not been saved. Check what changed meanwhile and make your edit again."
+    )
+
+    class Meta:
+        ordering = ["letter", "place", "pk"]
+        verbose_name = _("letter text")
+        verbose_name_plural = _("letter texts")
+        constraints = [
+            models.CheckConstraint(
+                condition=_target_matches_place(),
+                name="passage_target_matches_place",
+                violation_error_message=_(
+                    "Choose the theme, plan, action line or measure this place asks for, and "
+                    "no other."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["letter", "place"],
+                condition=Q(place__in=[p for p in PassagePlace.values if p not in PASSAGE_TARGETS]),
+                name="passage_unique_place",
+                violation_error_message=PASSAGE_TAKEN,
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["letter", name],
+                    condition=Q(place=place),
+                    name=f"passage_unique_{name}",
+                    violation_error_message=PASSAGE_TAKEN,
+                )
+                for place, name in PASSAGE_TARGETS.items()
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_place_display()} ({self.letter_id and self.letter.title})"
+
+    def clean(self):
+        if (
+            self.letter_id
+            and ProgressLetter.objects.filter(pk=self.letter_id, status=LetterStatus.SENT).exists()
+        ):
+            raise ValidationError(SENT_KEEPS_ITS_WORDS, code="sent")
+
+    def delete(self, *args, **kwargs):
+        if self.letter.is_sent:
+            raise ValidationError(SENT_KEEPS_ITS_WORDS, code="sent")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def key(self):
+        name = PASSAGE_TARGETS.get(self.place)
+        return passage_key(self.place, getattr(self, f"{name}_id") if name else None)
+
+    def text_at(self, version):
+        """Return the text this passage had at `version` ("" when it had none)."""
+        record = self.history.filter(version=version).values_list("text", flat=True).first()
+        return record or ""
+
+    @classmethod
+    def for_key(cls, letter, key):
+        """Return a new passage of `letter` at the place named `key` (see `passage_key`);
+        ValueError for a name that is no place."""
+        place, _sep, target = key.partition("-")
+        if place not in PassagePlace.values or bool(target) != (place in PASSAGE_TARGETS):
+            raise ValueError(key)
+        passage = cls(letter=letter, place=place)
+        if target:
+            setattr(passage, f"{PASSAGE_TARGETS[place]}_id", int(target))
+        return passage
+
+
+SENT_KEEPS_ITS_WORDS = _(
+    "This letter has been sent: it keeps the words it was sent with, and they can no longer "
+    "be changed."
+)

@@ -74,6 +74,18 @@ class LetterStatus(models.TextChoices):
     SENT = "sent", _("Sent")
 
 
+class PassagePlace(models.TextChoices):
+    """Where a coordinator's own text goes in a letter (`LetterPassage`)."""
+
+    OPENING = "opening", _("Opening")
+    THEME = "theme", _("Before a theme")
+    PLAN = "plan", _("Before a plan")
+    ACTION_LINE = "action_line", _("Before an action line")
+    MEASURE = "measure", _("Instead of a measure's paragraph")
+    ASSESSMENT = "assessment", _("Assessment")
+    CLOSING = "closing", _("Closing")
+
+
 class CommitmentKind(models.TextChoices):
     COMMITMENT = "toezegging", _("Commitment")
     MOTION = "motie", _("Motion")
@@ -130,6 +142,7 @@ class ChangeReason(models.TextChoices):
     SEED_UPDATED = "seed-updated", _("loaded from a letter: updated")
     SEED_STATUS = "seed-status", _("loaded from a letter: status updated")
     SEED_LINKS = "seed-links", _("loaded from a letter: links changed")
+    WORDS = "words", _("letter text written")
 
 
 # --- Reference data ----------------------------------------------------------------------------

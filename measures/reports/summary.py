@@ -16,6 +16,18 @@ at the period's start and end and at the previous letter are `asof.status_on` ex
 the same query; progress updates are read only when dated in the period (or since the previous
 letter, for the changes). Names (organisations, themes, plans, action lines, indicators) are
 read as recorded at `known` too, so a renamed organisation does not change a sent letter.
+
+A letter's own words (`LetterPassage`: the coordinator's opening, a paragraph before a theme,
+plan or action line, a measure's paragraph replaced for this letter, the assessment and the
+closing) are read the same way, as recorded at `known`, and hung on the structure: `Summary`
+(opening, assessment, closing), `ThemeSection`, `ActionLineSection` (its plan's paragraph on
+the first section of the plan, its line's) and `MeasureEntry` (the replacement). Where they go
+in the letter, and what they replace, is the renderers' one decision (see
+renderers/__init__.py).
+
+Sections: under each theme, each action line is a section (named with its plan when the theme
+holds measures of several plans); a plan without action lines is one section named by the plan;
+the measures of a plan with action lines that sit on none are "Overige maatregelen (<plan>)".
 """
 
 import datetime
@@ -38,12 +50,14 @@ from ..models import (
     IndicatorUnit,
     IndicatorValue,
     LetterKind,
+    LetterPassage,
     Measure,
     MeasureEvent,
     MeasureLink,
     MeasureStatus,
     Organisation,
     OrganisationName,
+    PassagePlace,
     Plan,
     ProgressLetter,
     ProgressUpdate,
@@ -51,9 +65,11 @@ from ..models import (
     UpdateState,
     Visibility,
     kamerstuk_reference,
+    passage_key,
     readable_measures,
     readable_updates,
 )
+from . import text as letter_text
 from .collector import collector_paused
 
 # The letters a progress letter follows on ("de vorige voortgangsbrief"); a letter on one motion
@@ -100,6 +116,19 @@ class Note:
 
     number: int
     text: str
+
+
+@dataclass
+class Passage:
+    """The coordinator's own text at one place of the letter, and its blocks (`text.parse`)."""
+
+    id: int
+    key: str
+    text: str
+
+    @property
+    def blocks(self):
+        return letter_text.parse(self.text)
 
 
 @dataclass
@@ -168,11 +197,16 @@ class MeasureEntry:
     links: list[LinkEntry] = field(default_factory=list)
     document_notes: list[int] = field(default_factory=list)
     documents_in_period: bool = False
+    replacement: Passage | None = None  # the coordinator's paragraph instead of the generated
 
     @property
     def notes(self):
         """Return the numbers of every footnote the measure cites, the source reference first."""
         return [n for n in (self.note, *self.document_notes) if n]
+
+    @property
+    def key(self):
+        return passage_key(PassagePlace.MEASURE, self.id)
 
     @property
     def status_changed(self):
@@ -185,7 +219,8 @@ class MeasureEntry:
         the measure it continues, replaces or was split from. The others are named together in
         one sentence."""
         return bool(
-            self.updates
+            self.replacement
+            or self.updates
             or self.events
             or (self.is_new and self.links)
             or self.documents_in_period
@@ -208,9 +243,31 @@ class MeasureEntry:
 
 @dataclass
 class ActionLineSection:
+    """A section under a theme: an action line, a plan without action lines, or the measures of
+    a plan that sit on none of its lines. `plan_passage` is on the first section of its plan in
+    the letter."""
+
     number: str
     name: str
     measures: list[MeasureEntry]
+    plan_id: int | None = None
+    action_line_id: int | None = None
+    plan_name: str = ""
+    passage: Passage | None = None  # before the action line
+    plan_passage: Passage | None = None  # before the plan's measures
+    is_first_of_plan: bool = False
+
+    @property
+    def key(self):
+        """The place of this section's own paragraph: its action line's; None for a section
+        that is no action line."""
+        if self.action_line_id is None:
+            return None
+        return passage_key(PassagePlace.ACTION_LINE, self.action_line_id)
+
+    @property
+    def plan_key(self):
+        return passage_key(PassagePlace.PLAN, self.plan_id) if self.plan_id else None
 
     @property
     def reported(self):
@@ -293,6 +350,12 @@ class ThemeSection:
     name: str
     action_lines: list[ActionLineSection]
     figures: list[FigureTable]
+    id: int | None = None
+    passage: Passage | None = None  # before the theme's action lines
+
+    @property
+    def key(self):
+        return passage_key(PassagePlace.THEME, self.id)
 
 
 @dataclass
@@ -415,6 +478,10 @@ class Summary:
     signed_by: str = ""
     signed_title: str = ""
     corrections: list["Corrections"] = field(default_factory=list)
+    # The coordinator's own words (a letter's only).
+    opening_passage: Passage | None = None
+    assessment: Passage | None = None
+    closing_passage: Passage | None = None
 
     @property
     def measures(self):
@@ -800,11 +867,17 @@ def build_summary(
         row = plans.get(plan_id)
         return (row["short_title"] or row["title"]) if row else ""
 
-    def line_key(entry):
+    def entry_plan(entry):
+        """The plan a measure is listed under: its action line's, else its own."""
         line = lines.get(entry.action_line_id)
-        if line is None:
-            return (1, (), 0)
-        return (0, plan_key(line["plan_id"]), line["order"])
+        return line["plan_id"] if line else entry.plan_id
+
+    def line_key(entry):
+        """A plan's action lines in their order, then its measures on none of them."""
+        line = lines.get(entry.action_line_id)
+        return (plan_key(entry_plan(entry)), line is None, line["order"] if line else 0)
+
+    plans_with_lines = {line["plan_id"] for line in lines.values()}
 
     theme_sections = []
     by_theme = {}
@@ -825,16 +898,30 @@ def build_summary(
             key=lambda e: (line_key(e), e.code, e.title.lower(), e.id),
         )
         sections = []
-        plans_in_theme = {m.plan_id for m in measures}
+        plans_in_theme = {entry_plan(m) for m in measures}
         for entry in measures:
             line = lines.get(entry.action_line_id)
-            name = line["name"] if line else "Overige maatregelen"
-            if line and len(plans_in_theme) > 1:
-                name = f"{name} ({plan_name(line['plan_id'])})"
-            if not sections or sections[-1].name != name:
+            section_plan = entry_plan(entry)
+            if line is not None:
+                name = line["name"]
+                if len(plans_in_theme) > 1:
+                    name = f"{name} ({plan_name(section_plan)})"
+            elif section_plan in plans_with_lines:
+                name = f"Overige maatregelen ({plan_name(section_plan)})"
+            else:  # a plan without action lines is a section of its own
+                name = plan_name(section_plan) or "Overige maatregelen"
+            section_line = line["id"] if line else None
+            last = sections[-1] if sections else None
+            if last is None or (last.plan_id, last.action_line_id) != (section_plan, section_line):
                 sections.append(
                     ActionLineSection(
-                        number=f"{number}.{len(sections) + 1}", name=name, measures=[]
+                        number=f"{number}.{len(sections) + 1}",
+                        name=name,
+                        measures=[],
+                        plan_id=section_plan,
+                        action_line_id=section_line,
+                        plan_name=plan_name(section_plan),
+                        is_first_of_plan=last is None or last.plan_id != section_plan,
                     )
                 )
             sections[-1].measures.append(entry)
@@ -845,6 +932,7 @@ def build_summary(
                 name=theme_row["name"],
                 action_lines=sections,
                 figures=figures_by_theme.get(theme_row["id"], []),
+                id=theme_row["id"],
             )
         )
     table_number = 0
@@ -882,8 +970,13 @@ def build_summary(
             status_changes.append(StatusChange(entry, status_then, entry.status_end))
 
     letter_ref = None
+    passages = {}
     if letter is not None:
         letter_ref = LetterRef(letter.pk, letter.title, letter.date, letter.kamerstuk)
+    if letter is not None and only is None:  # (the corrections compare facts, not words)
+        # Query: the letter's own words as recorded at `known` (as sent, for a sent letter).
+        passages = _passages(letter, known)
+        _hang_passages(passages, theme_sections)
     return Summary(
         start=start,
         end=end,
@@ -919,7 +1012,45 @@ def build_summary(
             if with_corrections and known is None and only is None
             else []
         ),
+        opening_passage=passages.get(PassagePlace.OPENING),
+        assessment=passages.get(PassagePlace.ASSESSMENT),
+        closing_passage=passages.get(PassagePlace.CLOSING),
     )
+
+
+def _passages(letter, known):
+    """Return {place key: Passage} of `letter`'s own words with text, as recorded at `known`
+    (1 query). An emptied passage says nothing."""
+    rows = (
+        records_at(LetterPassage, known)
+        .filter(letter_id=letter.pk)
+        .exclude(text="")
+        .values("id", "place", "theme_id", "plan_id", "action_line_id", "measure_id", "text")
+    )
+    found = {}
+    for row in rows:
+        target = row["theme_id"] or row["plan_id"] or row["action_line_id"] or row["measure_id"]
+        key = passage_key(row["place"], target)
+        found[key] = Passage(id=row["id"], key=key, text=row["text"])
+    return found
+
+
+def _hang_passages(passages, theme_sections):
+    """Put each passage on the part of the letter it belongs to; a plan's paragraph on the
+    first section of the plan in the letter (a plan may reach into several themes)."""
+    plans_seen = set()
+    for theme in theme_sections:
+        theme.passage = passages.get(theme.key)
+        for section in theme.action_lines:
+            if section.key:
+                section.passage = passages.get(section.key)
+            if section.plan_id and section.plan_id not in plans_seen and section.is_first_of_plan:
+                plans_seen.add(section.plan_id)
+                section.plan_passage = passages.get(section.plan_key)
+            else:
+                section.is_first_of_plan = False
+            for entry in section.measures:
+                entry.replacement = passages.get(entry.key)
 
 
 def _figures(theme_ids, start, end, known, *, only=None):

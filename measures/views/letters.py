@@ -1,18 +1,19 @@
 """Progress letters: the list, a letter's page (its summary as of its date), saving and sending."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from ..access import is_coordinator
-from ..forms.letters import LetterForm, LetterSendForm
+from ..forms.letters import LetterForm, LetterSendForm, LetterTextForm, letter_places
 from ..forms.summaries import SummaryForm
-from ..history.changes import stale_message
+from ..history.changes import latest_changes, letter_history_querysets, stale_message
 from ..locking import StaleEdit
-from ..models import Document, ProgressLetter
+from ..models import Document, LetterPassage, ProgressLetter
+from ..models.letters import SENT_KEEPS_ITS_WORDS
 from ..reports.checklist import changed_since
 from ..reports.collector import collector_paused
 from ..reports.renderers import correction_sentences
@@ -131,3 +132,60 @@ def letter_send(request, pk):
     summary = letter_summary(letter, user=request.user) if form is not None else None
     context = {"letter": letter, "form": form, "summary": summary}
     return render(request, "measures/letter_send.html", context)
+
+
+@collector_paused
+@coordinator_required(COORDINATORS_ONLY)
+def letter_text(request, pk):
+    """The letter's own words: a textarea at every place of its structure (the builder's), one
+    Save that writes what changed (`LetterTextForm.save`); a refused form comes back with its
+    input. A sent letter's words are shown, not offered for editing."""
+    letter = get_object_or_404(ProgressLetter, pk=pk)
+    if letter.is_sent and request.method == "POST":
+        raise PermissionDenied(str(SENT_KEEPS_ITS_WORDS))
+    summary = letter_summary(letter, user=request.user)
+    form = None
+    if not letter.is_sent:
+        passages = {p.key: p for p in LetterPassage.objects.filter(letter=letter)}
+        form = LetterTextForm(
+            request.POST or None,
+            letter=letter,
+            summary=summary,
+            passages=passages,
+            user=request.user,
+        )
+    if form is not None and form.is_valid():
+        written = form.save(by=request.user)
+        if written is not None:
+            if written:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d text of the letter was saved.",
+                        "%(count)d texts of the letter were saved.",
+                        written,
+                    )
+                    % {"count": written},
+                )
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("measures:letter_detail", pk=letter.pk)
+    context = {
+        "letter": letter,
+        "form": form,
+        "places": form.places if form is not None else letter_places(summary),
+        "summary": summary,
+    }
+    return render(request, "measures/letter_text.html", context)
+
+
+HISTORY_PAGE_SIZE = 25
+
+
+def letter_history(request, pk):
+    """Every version of the letter and of its own words, newest first."""
+    letter = get_object_or_404(ProgressLetter, pk=pk)
+    page = latest_changes(
+        letter_history_querysets(letter, request.user), limit=HISTORY_PAGE_SIZE, user=request.user
+    )
+    return render(request, "measures/letter_history.html", {"letter": letter, "page": page})

@@ -76,5 +76,11 @@ def summary(request):
             else ""
         ),
         "is_coordinator": is_coordinator(request.user),
+        # The draft letters of this very period, whose own words the coordinator may write.
+        "drafts": (
+            ProgressLetter.objects.drafts_of(result.start, result.end)
+            if is_coordinator(request.user)
+            else []
+        ),
     }
     return render(request, "measures/summary.html", context)

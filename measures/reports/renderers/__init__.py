@@ -180,6 +180,28 @@ def closing(summary):
 
 
 CORRECTIONS_HEADING = "Aanvullingen en correcties op eerdere brieven"
+COMMITMENTS_HEADING = "Toezeggingen en moties"
+ASSESSMENT_HEADING = "Beoordeling"
+
+# Where the coordinator's own words go (`summary.Passage`), the same in every format:
+# - the opening replaces the generated opening sentence; the footnote citing the previous letter
+#   then follows the first paragraph (or first list item) of the coordinator's opening;
+# - a theme's paragraph follows the theme's heading; a plan's follows the heading of the plan's
+#   first section, before an action line's own paragraph, which follows the line's heading;
+# - a measure's replacement follows its heading and status line instead of the progress, the
+#   next steps and "geen voortgang gemeld";
+# - the assessment is a numbered section "Beoordeling" after the themes (and their figures),
+#   before the commitments, as a kamerbrief gives its judgement after the facts;
+# - the closing text ends the letter's body, after the corrections, before the signature.
+
+
+def assessment_number(summary):
+    """Return the number of the assessment's section, or None when the letter has none."""
+    return len(summary.themes) + 1 if summary.assessment else None
+
+
+def commitments_number(summary):
+    return len(summary.themes) + 1 + bool(summary.assessment)
 
 
 def _measure_name(measure):
@@ -200,7 +222,7 @@ def corrections_section(summary):
     what was recorded after earlier letters about their periods, or None when there is none."""
     if not summary.corrections:
         return None
-    number = len(summary.themes) + (2 if summary.commitments else 1)
+    number = commitments_number(summary) + bool(summary.commitments)
     return number, [correction_sentences(item) for item in summary.corrections]
 
 

@@ -24,15 +24,20 @@ from ...formatting import date_nl
 from ...models import Indicator, IndicatorValue
 from ..charts import indicator_chart_png
 from ..collector import collector_paused
+from ..text import BULLETS
 from . import (
+    ASSESSMENT_HEADING,
+    COMMITMENTS_HEADING,
     CORRECTIONS_HEADING,
     FIGURE_HEADERS,
     SOURCE_PREFIX,
+    assessment_number,
     clean,
     closing,
     commitment_answer,
     commitment_heading,
     commitment_made,
+    commitments_number,
     corrections_section,
     dated_news,
     figure_notes,
@@ -143,10 +148,42 @@ def run_xml(text, properties=""):
     return f"<w:r>{rpr}{content}</w:r>"
 
 
-def paragraph_xml(runs="", style_id=None):
-    """Return the XML of a paragraph with `runs` (XML) in the style with id `style_id`."""
-    style = f"<w:pPr><w:pStyle w:val={quoteattr(style_id)}/></w:pPr>" if style_id else ""
-    return f"<w:p>{style}{runs}</w:p>"
+def runs_docx_xml(runs):
+    """Return a line of runs (`text.Run`) as WordprocessingML runs, emphasis in italics
+    (`w:i`), strong in bold (`w:b`)."""
+    return "".join(
+        run_xml(run.text, ("<w:b/>" if run.strong else "") + ("<w:i/>" if run.emphasis else ""))
+        for run in runs
+    )
+
+
+def passage_xml(blocks, passage, reference=""):
+    """Return the paragraphs of the coordinator's text `passage`: its paragraphs in the normal
+    style, list items in "List Bullet" or "List Number"; `reference` (a footnote reference's
+    XML) after the first paragraph or list item."""
+    if passage is None:
+        return []
+    styles = {BULLETS: blocks.style_id("List Bullet")}
+    out = []
+    for i, block in enumerate(passage.blocks):
+        style, num_id = None, None
+        if block.kind == BULLETS:
+            style = styles[BULLETS]
+        elif block.is_list:  # numbered: each list counts from 1
+            style, num_id = blocks.style_id("List Number"), blocks.restarted_numbering()
+        for j, line in enumerate(block.lines):
+            note = reference if i == 0 and j == 0 else ""
+            out.append(paragraph_xml(runs_docx_xml(line) + note, style, num_id))
+    return out
+
+
+def paragraph_xml(runs="", style_id=None, num_id=None):
+    """Return the XML of a paragraph with `runs` (XML) in the style with id `style_id` (an item
+    of the numbered list `num_id`, when given)."""
+    style = f"<w:pStyle w:val={quoteattr(style_id)}/>" if style_id else ""
+    if num_id is not None:
+        style += f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{int(num_id)}"/></w:numPr>'
+    return f"<w:p><w:pPr>{style}</w:pPr>{runs}</w:p>" if style else f"<w:p>{runs}</w:p>"
 
 
 def parse_fragment(xml):
@@ -172,6 +209,17 @@ class Blocks:
     def _append(self, element):
         self._end.addprevious(element)
         return element
+
+    def restarted_numbering(self, style_name="List Number"):
+        """Return the id of a new numbering instance of the list style `style_name` that starts
+        again at 1: without one, every numbered list in the document continues the one before
+        (python-docx has no API to restart a list)."""
+        numbering = self.document.part.numbering_part.element
+        style = self.document.styles[style_name].element
+        abstract = numbering.num_having_numId(style.pPr.numPr.numId.val).abstractNumId.val
+        num = numbering.add_num(abstract)
+        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        return num.numId
 
     def style_id(self, name):
         """Return the id of the paragraph style `name` (None for the default style), as
@@ -399,10 +447,14 @@ def render_docx(summary):
     blocks.paragraph(clean(title), style="Title")
     blocks.paragraph(place_and_date(summary))
     text, note = opening(summary)
-    para = blocks.paragraph(text)
-    _note(para, note)
-    if summary.previous_letter:
-        para.add_run(".")
+    if summary.opening_passage:
+        reference = footnotes.reference(note_texts[note]) if note else ""
+        blocks.xml(passage_xml(blocks, summary.opening_passage, reference))
+    else:
+        para = blocks.paragraph(text)
+        _note(para, note)
+        if summary.previous_letter:
+            para.add_run(".")
 
     heading_ids = [blocks.style_id(f"Heading {level}") for level in (1, 2, 3)]
 
@@ -421,12 +473,18 @@ def render_docx(summary):
 
     for theme in summary.themes:
         body = [heading(f"{theme.number}. {theme.name}", 1)]
+        body += passage_xml(blocks, theme.passage)
         for line in theme.action_lines:
             body.append(heading(f"{line.number} {line.name}", 2))
+            body += passage_xml(blocks, line.plan_passage)
+            body += passage_xml(blocks, line.passage)
             for measure in line.reported:
                 label = f"{measure.code} {measure.title}" if measure.code else measure.title
                 body.append(heading(label, 3, measure.notes))
                 body.append(paragraph_xml(run_xml(status_line(measure), "<w:i/>")))
+                if measure.replacement:
+                    body += passage_xml(blocks, measure.replacement)
+                    continue
                 body.extend(plain(link_sentence(link)) for link in measure.links)
                 if not has_news(measure):
                     body.append(plain(no_progress_line()))
@@ -444,8 +502,13 @@ def render_docx(summary):
         for table in theme.figures:
             _figure_table(blocks, table)
 
+    if summary.assessment:
+        body = [heading(f"{assessment_number(summary)}. {ASSESSMENT_HEADING}", 1)]
+        body += passage_xml(blocks, summary.assessment)
+        blocks.xml(body)
+
     if summary.commitments:
-        body = [heading(f"{len(summary.themes) + 1}. Toezeggingen en moties", 1)]
+        body = [heading(f"{commitments_number(summary)}. {COMMITMENTS_HEADING}", 1)]
         for commitment in summary.commitments:
             body.append(heading(commitment_heading(commitment), 3, commitment.notes))
             body.extend(plain(block) for block in paragraphs(commitment.text))
@@ -465,6 +528,9 @@ def render_docx(summary):
             body.append(plain(intro))
             body.extend(paragraph_xml(run_xml(item), bullet) for item in items)
         blocks.xml(body)
+
+    if summary.closing_passage:
+        blocks.xml(passage_xml(blocks, summary.closing_passage))
 
     lines = closing(summary)
     if lines:

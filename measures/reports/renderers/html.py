@@ -14,13 +14,18 @@ from django.utils.safestring import mark_safe
 
 from ...formatting import date_nl
 from ..collector import collector_paused
+from ..text import BULLETS
 from . import (
+    ASSESSMENT_HEADING,
+    COMMITMENTS_HEADING,
     CORRECTIONS_HEADING,
     FIGURE_HEADERS,
+    assessment_number,
     closing,
     commitment_answer,
     commitment_heading,
     commitment_made,
+    commitments_number,
     corrections_section,
     dated_news,
     figure_notes,
@@ -42,12 +47,49 @@ def _note_ref(number):
     return f'<sup class="note-ref"><a href="#note-{number}">{number}</a></sup>'
 
 
+def runs_html(runs):
+    """Return a line of runs (`text.Run`) as escaped HTML with <em> and <strong>."""
+    out = []
+    for run in runs:
+        text = escape(run.text)
+        if run.emphasis:
+            text = f"<em>{text}</em>"
+        if run.strong:
+            text = f"<strong>{text}</strong>"
+        out.append(text)
+    return "".join(out)
+
+
+def _passage(out, passage, place, note=None):
+    """Append the coordinator's text `passage` (its blocks); the reference to footnote `note`
+    after its first paragraph or list item."""
+    if passage is None:
+        return
+    out.append(f'<div class="letter-passage" data-place="{escape(place)}">')
+    for i, block in enumerate(passage.blocks):
+        ref = _note_ref(note) if i == 0 else ""
+        if block.is_list:
+            tag = "ul" if block.kind == BULLETS else "ol"
+            items = [
+                f"<li>{runs_html(line)}{ref if j == 0 else ''}</li>"
+                for j, line in enumerate(block.lines)
+            ]
+            out.append(f"<{tag}>{''.join(items)}</{tag}>")
+        else:
+            out.append(f"<p>{runs_html(block.runs)}{ref}</p>")
+    out.append("</div>")
+
+
 def _measure(out, measure, h4):
     title = f"{measure.code} {measure.title}" if measure.code else measure.title
     refs = "".join(_note_ref(number) for number in measure.notes)
     out.append('<div class="letter-measure">')
     out.append(f'<h{h4} class="h6 fw-bold">{escape(title)}{refs}</h{h4}>')
     out.append(f'<p class="status-line"><em>{escape(status_line(measure))}</em></p>')
+    if measure.replacement:
+        _passage(out, measure.replacement, "measure")
+        out.append("</div>")
+        return
     for link in measure.links:
         out.append(f'<p class="measure-link">{escape(link_sentence(link))}</p>')
     for update in dated_news(measure):
@@ -106,13 +148,21 @@ def render_letter_html(summary, top=2):
         '<article class="summary-letter" lang="nl" aria-labelledby="letter-title">',
         f'<h{top} id="letter-title" class="letter-title">{escape(letter_title(summary))}</h{top}>',
         f'<p class="letter-date">{escape(place_and_date(summary))}</p>',
-        f"<p>{escape(text)}{_note_ref(note)}{'.' if summary.previous_letter else ''}</p>",
     ]
+    if summary.opening_passage:
+        _passage(out, summary.opening_passage, "opening", note)
+    else:
+        out.append(
+            f"<p>{escape(text)}{_note_ref(note)}{'.' if summary.previous_letter else ''}</p>"
+        )
     for theme in summary.themes:
         out.append('<section class="letter-theme">')
         out.append(f'<h{h2} class="h4">{theme.number}. {escape(theme.name)}</h{h2}>')
+        _passage(out, theme.passage, "theme")
         for line in theme.action_lines:
             out.append(f'<h{h3} class="h5">{escape(line.number)} {escape(line.name)}</h{h3}>')
+            _passage(out, line.plan_passage, "plan")
+            _passage(out, line.passage, "action_line")
             for measure in line.reported:
                 _measure(out, measure, h4)
             if line.quiet:
@@ -120,10 +170,16 @@ def render_letter_html(summary, top=2):
         for table in theme.figures:
             _figure_table(out, table)
         out.append("</section>")
+    if summary.assessment:
+        out.append('<section class="letter-assessment">')
+        number = assessment_number(summary)
+        out.append(f'<h{h2} class="h4">{number}. {ASSESSMENT_HEADING}</h{h2}>')
+        _passage(out, summary.assessment, "assessment")
+        out.append("</section>")
     if summary.commitments:
-        number = len(summary.themes) + 1
+        number = commitments_number(summary)
         out.append('<section class="letter-commitments">')
-        out.append(f'<h{h2} class="h4">{number}. Toezeggingen en moties</h{h2}>')
+        out.append(f'<h{h2} class="h4">{number}. {COMMITMENTS_HEADING}</h{h2}>')
         for commitment in summary.commitments:
             _commitment(out, commitment, h3)
         out.append("</section>")
@@ -138,6 +194,7 @@ def render_letter_html(summary, top=2):
             out.extend(f"<li>{escape(item)}</li>" for item in items)
             out.append("</ul>")
         out.append("</section>")
+    _passage(out, summary.closing_passage, "closing")
     lines = closing(summary)
     if lines:
         out.append(f'<p class="letter-closing">{"<br>".join(escape(line) for line in lines)}</p>')

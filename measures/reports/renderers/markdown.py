@@ -3,15 +3,20 @@
 import re
 
 from ...formatting import date_nl
+from ..text import BULLETS
 from . import (
+    ASSESSMENT_HEADING,
+    COMMITMENTS_HEADING,
     CORRECTIONS_HEADING,
     FIGURE_HEADERS,
     SOURCE_PREFIX,
+    assessment_number,
     clean,
     closing,
     commitment_answer,
     commitment_heading,
     commitment_made,
+    commitments_number,
     corrections_section,
     dated_news,
     figure_notes,
@@ -50,20 +55,64 @@ def note_ref(number):
     return f"[^{number}]" if number else ""
 
 
+def runs_markdown(runs):
+    """Return a line of runs (`text.Run`) as Markdown: each run's text escaped (the first as at
+    the start of a line), emphasis as *…*, strong as **…**; the spaces between runs kept."""
+    out = []
+    for i, run in enumerate(runs):
+        text = escape(run.text, line_start=i == 0)
+        if not text:
+            out.append(" ")
+            continue
+        marks = ("*" if run.emphasis else "") + ("**" if run.strong else "")
+        lead = " " if run.text[:1].isspace() else ""
+        trail = " " if run.text[-1:].isspace() else ""
+        out.append(f"{lead}{marks}{text}{marks}{trail}")
+    return "".join(out)
+
+
+def passage_markdown(passage, note=None):
+    """Return the lines of the coordinator's text `passage`: paragraphs and lists, each
+    followed by a blank line; the reference to footnote `note` after the first paragraph or
+    list item."""
+    if passage is None:
+        return []
+    out = []
+    for i, block in enumerate(passage.blocks):
+        ref = note_ref(note) if i == 0 else ""
+        if block.is_list:
+            for j, line in enumerate(block.lines, start=1):
+                marker = "-" if block.kind == BULLETS else f"{j}."
+                out.append(f"{marker} {runs_markdown(line)}{ref if j == 1 else ''}")
+        else:
+            out.append(runs_markdown(block.runs) + ref)
+        out.append("")
+    return out
+
+
 def render_markdown(summary):
     """Return the summary as a Markdown document (str)."""
     out = [f"# {escape(letter_title(summary))}", "", escape(place_and_date(summary)), ""]
     text, note = opening(summary)
-    out += [escape(text) + note_ref(note) + ("." if summary.previous_letter else ""), ""]
+    if summary.opening_passage:
+        out += passage_markdown(summary.opening_passage, note)
+    else:
+        out += [escape(text) + note_ref(note) + ("." if summary.previous_letter else ""), ""]
     for theme in summary.themes:
         out += [f"## {theme.number}\\. {escape(theme.name)}", ""]
+        out += passage_markdown(theme.passage)
         for line in theme.action_lines:
             out += [f"### {line.number} {escape(line.name)}", ""]
+            out += passage_markdown(line.plan_passage)
+            out += passage_markdown(line.passage)
             for measure in line.reported:
                 title = f"{measure.code} {measure.title}" if measure.code else measure.title
                 refs = "".join(note_ref(number) for number in measure.notes)
                 out += [f"#### {escape(title)}{refs}", ""]
                 out += [f"*{escape(status_line(measure))}*", ""]
+                if measure.replacement:
+                    out += passage_markdown(measure.replacement)
+                    continue
                 for link in measure.links:
                     out += [escape(link_sentence(link)), ""]
                 if not has_news(measure):
@@ -94,8 +143,11 @@ def render_markdown(summary):
                 out += [f"*{SOURCE_PREFIX}: {escape(table.source)}*", ""]
             for line in figure_notes(table):
                 out += [escape(line), ""]
+    if summary.assessment:
+        out += [f"## {assessment_number(summary)}\\. {ASSESSMENT_HEADING}", ""]
+        out += passage_markdown(summary.assessment)
     if summary.commitments:
-        out += [f"## {len(summary.themes) + 1}\\. Toezeggingen en moties", ""]
+        out += [f"## {commitments_number(summary)}\\. {COMMITMENTS_HEADING}", ""]
         for commitment in summary.commitments:
             refs = "".join(note_ref(number) for number in commitment.notes)
             out += [f"### {escape(commitment_heading(commitment))}{refs}", ""]
@@ -114,6 +166,7 @@ def render_markdown(summary):
         for intro, items in letters:
             out += [escape(intro), ""]
             out += [f"- {escape(item, line_start=False)}" for item in items] + [""]
+    out += passage_markdown(summary.closing_passage)
     lines = closing(summary)
     if lines:
         out += ["  \n".join(escape(line) for line in lines), ""]

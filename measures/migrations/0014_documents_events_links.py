@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0012_stored_files"),
+        ("measures", "0013_letter_passages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
