@@ -42,6 +42,7 @@ from .reference import (
     OrganisationKind,
     PlanKind,
     Profile,
+    TargetChange,
     Theme,
     UpdateState,
     ValueStatus,
@@ -52,6 +53,7 @@ from .reference import (
 )
 
 __all__ = [
+    "TargetChange",
     "HistoryOrigin",
     "TrackedHistory",
     "history",

@@ -220,12 +220,92 @@ def correction_sentences(corrections):
     return intro, items
 
 
-FIGURE_HEADERS = ("Jaar", "Streven", "Gerealiseerd", "Verschil", "Ten opzichte van vorig jaar")
+FIGURE_HEADERS = ("Jaar", "Streven", "Gerealiseerd", "Verschil", "% van streven")
+FIGURE_HEADERS_WITH_CATEGORIES = ("Jaar en categorie", *FIGURE_HEADERS[1:])
 SOURCE_PREFIX = "Bron"
 NOTE_PREFIX = "Toelichting"
+PROVISIONAL_MARK = "*"
+PROVISIONAL_NOTE = "* voorlopig cijfer"
+
+
+def figure_headers(table):
+    return FIGURE_HEADERS_WITH_CATEGORIES if table.has_categories else FIGURE_HEADERS
+
+
+def figure_cells(row):
+    """Return the cells of a figure table's row: its label (the year, or the category under
+    its year), target, realised, difference and % of target. A provisional realised figure is
+    marked "1.234*"; the target of the year a base-year target names carries its change on the
+    base, "594 (+25 %)", and a realised figure after the base year its own, "560 (+17,9 %)",
+    as the letters write them. A year recorded only by category has a row of its year alone."""
+    label = clean(row.breakdown) if row.is_category else str(row.year)
+    if not row.recorded:
+        return (label, "", "", "", "")
+    target = row.target_text
+    if row.target_change_text and row.target is not None:
+        target += f" ({row.target_change_text})"
+    realised = row.realised_text
+    if row.provisional and row.realised is not None:
+        realised += PROVISIONAL_MARK
+    if row.realised_change_text:
+        realised += f" ({row.realised_change_text})"
+    return (label, target, realised, row.difference_text, row.percentage_of_target_text)
+
+
+def figure_target_line(table):
+    """Return the sentence that states a target set against a base year, as the letters do:
+    "Doelstelling voor 2014: 594 (+25 % ten opzichte van 2010: 475)."; "" without one."""
+    if table.base_target is None:
+        return ""
+    return (
+        f"Doelstelling voor {table.target_year}: {table.base_target_text} "
+        f"({table.target_change_text} ten opzichte van {table.base_year}: "
+        f"{table.amount_text(table.base_value)})."
+    )
+
+
+def figure_lines(table):
+    """Return the lines printed under a figure table, after its source: the provisional
+    mark's meaning, what the brackets hold, the years given only by category, and each
+    value's note ("Toelichting 2015: …", "Toelichting 2014, Regio's: …")."""
+    lines = []
+    if table.has_provisional:
+        lines.append(PROVISIONAL_NOTE)
+    if table.shows_base_change and any(row.realised_change is not None for row in table.rows):
+        lines.append(
+            f"Tussen haakjes: de verandering ten opzichte van {table.base_year} "
+            f"({table.amount_text(table.base_value)})."
+        )
+    missing = table.years_without_total
+    if missing:
+        years = ", ".join(str(year) for year in missing)
+        lines.append(
+            f"Voor {years} is alleen de uitsplitsing bekend; de categorieën vormen samen niet "
+            "noodzakelijk het totaal, dat daarom niet is berekend."
+        )
+    return lines + figure_notes(table)
 
 
 def figure_notes(table):
     """Return the lines a figure table's notes are printed as, under its source: "Toelichting
-    2015: …"."""
-    return [f"{NOTE_PREFIX} {year}: {note}" for year, note in table.notes]
+    2015: …", for a category "Toelichting 2014, Regio's: …"."""
+    return [
+        f"{NOTE_PREFIX} {year}{', ' + category if category else ''}: {note}"
+        for year, category, note in table.notes
+    ]
+
+
+def chart_alt_text(table):
+    """Return the text alternative of a figure table's chart: what it shows and its numbers."""
+    years = "; ".join(
+        f"{row.year}: streven {row.target_text}, gerealiseerd {row.realised_text}"
+        for row in table.totals
+    )
+    return clean(
+        f"Grafiek bij tabel {table.number}, {table.title}: gerealiseerd tegenover "
+        f"streven per jaar. {years}."
+    )
+
+
+def chart_title(table):
+    return clean(f"Grafiek: {table.title}")

@@ -5,7 +5,6 @@ import re
 from ...formatting import date_nl
 from . import (
     CORRECTIONS_HEADING,
-    FIGURE_HEADERS,
     SOURCE_PREFIX,
     clean,
     closing,
@@ -13,7 +12,10 @@ from . import (
     commitment_heading,
     commitment_made,
     corrections_section,
-    figure_notes,
+    figure_cells,
+    figure_headers,
+    figure_lines,
+    figure_target_line,
     letter_title,
     no_progress_line,
     opening,
@@ -47,6 +49,29 @@ def note_ref(number):
     return f"[^{number}]" if number else ""
 
 
+def _figure_table(table):
+    """Return the lines of a figure table: its caption, the target set against a base year,
+    a pipe table (a category's label says its year: a pipe table cannot indent), its source
+    and the lines under it."""
+    out = [f"**Tabel {table.number}: {escape(table.title)}**", ""]
+    target = figure_target_line(table)
+    if target:
+        out += [escape(target), ""]
+    out.append("| " + " | ".join(escape(h, line_start=False) for h in figure_headers(table)) + " |")
+    out.append("| --- | ---: | ---: | ---: | ---: |")
+    for row in table.rows:
+        label, *cells = figure_cells(row)
+        if row.is_category:
+            label = f"{row.year}: {label}"
+        out.append("| " + " | ".join(escape(c, line_start=False) for c in (label, *cells)) + " |")
+    out.append("")
+    if table.source:
+        out += [f"*{SOURCE_PREFIX}: {escape(table.source)}*", ""]
+    for line in figure_lines(table):
+        out += [escape(line), ""]
+    return out
+
+
 def render_markdown(summary):
     """Return the summary as a Markdown document (str)."""
     out = [f"# {escape(letter_title(summary))}", "", escape(place_and_date(summary)), ""]
@@ -71,23 +96,7 @@ def render_markdown(summary):
             if line.quiet:
                 out += [escape(quiet_line(line.quiet)), ""]
         for table in theme.figures:
-            out += [f"**Tabel {table.number}: {escape(table.title)}**", ""]
-            out.append("| " + " | ".join(FIGURE_HEADERS) + " |")
-            out.append("| --- | ---: | ---: | ---: | ---: |")
-            for row in table.rows:
-                cells = (
-                    str(row.year),
-                    row.target_text,
-                    row.realised_text,
-                    row.difference_text,
-                    row.change_text,
-                )
-                out.append("| " + " | ".join(escape(c, line_start=False) for c in cells) + " |")
-            out.append("")
-            if table.source:
-                out += [f"*{SOURCE_PREFIX}: {escape(table.source)}*", ""]
-            for line in figure_notes(table):
-                out += [escape(line), ""]
+            out += _figure_table(table)
     if summary.commitments:
         out += [f"## {len(summary.themes) + 1}\\. Toezeggingen en moties", ""]
         for commitment in summary.commitments:
