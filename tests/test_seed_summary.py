@@ -10,7 +10,14 @@ from decimal import Decimal
 import pytest
 from docx import Document
 
-from measures.models import ActionLine, CommitmentStatus, IndicatorValue, Measure, Theme
+from measures.models import (
+    ActionLine,
+    CommitmentStatus,
+    IndicatorValue,
+    Measure,
+    TargetChange,
+    Theme,
+)
 from measures.reports.renderers.docx import render_docx
 from measures.reports.renderers.markdown import render_markdown
 from measures.reports.summary import OUTCOME_FULFILLED, OUTCOME_LATE, build_summary
@@ -129,7 +136,7 @@ def test_the_rendered_letter_says_all_of_it(summary, render):
         for title in titles:
             assert title in text
     assert "Motie Berndsen-Jansen (D66): financiële bijdrage aan Interpol" in text
-    assert re.search(r"2014 \| 594 \| 560 \| -34", text)
+    assert re.search(r"2014 \| 594 \(\+25 %\) \| 560 \(\+17,9 %\) \| -34 \| 94,3 %", text)
     assert SENTENCES in text
     assert "Stand: later beantwoord dan toegezegd op 1 juni 2015" in text
     assert "vorige voortgangsbrief van 4 september 2014" in text
@@ -166,6 +173,9 @@ def test_the_draft_follows_the_data_not_the_code():
     value = IndicatorValue.objects.get(indicator__name=SUSPECTS, year=2014, target=594)
     value.target = 612
     value.save()
+    indicator = value.indicator  # its base-year target: 475 + 137 is 612
+    indicator.target_change, indicator.target_change_unit = 137, TargetChange.VALUE
+    indicator.save()
 
     summary = build_summary(START, END)
     names = [line.name for line in kst(summary).action_lines]
@@ -180,5 +190,6 @@ def test_the_draft_follows_the_data_not_the_code():
     for text in (render_markdown(summary).replace("\\", ""), docx_text(render_docx(summary))):
         assert "Voorkomen" in text and "Preventie" not in text
         assert "Project Zuidoost-Azië" in text
-        assert re.search(r"2014 \| 612 \| 560 \| -52", text)
+        assert re.search(r"2014 \| 612 \(\+137\) \| 560 \(\+17,9 %\) \| -52", text)
+        assert "Doelstelling voor 2014: 612 (+137 ten opzichte van 2010: 475)." in text
         assert "594" not in text

@@ -183,6 +183,15 @@ class ActionLineSection:
         return [m for m in self.measures if not m.is_reported]
 
 
+def written_target(target, unit):
+    """Return a target as a letter writes it: a count rounded to a whole number (475 +25 % is
+    593,75: 594), an amount to cents, a percentage to one decimal."""
+    if target is None:
+        return None
+    places = {IndicatorUnit.COUNT: Decimal(1), IndicatorUnit.PERCENT: Decimal("0.1")}
+    return target.quantize(places.get(unit, Decimal("0.01")), rounding=ROUND_HALF_UP)
+
+
 @dataclass
 class FigureRow:
     """One row of a letter's figure table: a year's total, or one category (`breakdown`) of
@@ -308,8 +317,11 @@ class FigureTable:
 
     @property
     def base_target(self):
-        """Return the target of `target_year` the indicator sets against its base year."""
-        return base_target(self.base_value, self.target_change, self.target_change_unit)
+        """Return the target of `target_year` the indicator sets against its base year, as the
+        letter writes it (`written_target`)."""
+        return written_target(
+            base_target(self.base_value, self.target_change, self.target_change_unit), self.unit
+        )
 
     def amount_text(self, value):
         return FigureRow(0, None, None, self.unit)._amount(value)
@@ -323,12 +335,7 @@ class FigureTable:
 
     @property
     def base_target_text(self):
-        """Return the target set against the base year as the letter writes it: a count
-        rounded to a whole number (475 +25 % is 594), else as its unit is written."""
-        target = self.base_target
-        if target is not None and self.unit == IndicatorUnit.COUNT:
-            target = target.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        return self.amount_text(target)
+        return self.amount_text(self.base_target)
 
     @property
     def shows_base_change(self):
@@ -757,6 +764,7 @@ def build_summary(
         figure_theme_ids = set(themes)
     figures_by_theme = _figures(
         figure_theme_ids,
+        start,
         end,
         known,
         plans,
@@ -864,12 +872,14 @@ def build_summary(
     )
 
 
-def _figures(theme_ids, end, known, plans, *, from_year=None, only=None):
-    """Return {theme id: [FigureTable]} of the indicators of `theme_ids` with yearly figures
-    (totals or categories) up to the period's last year, from `from_year` (the letter's
-    choice) or else from the start of the indicator's plan or its first figure (3 queries:
-    the indicators, their yearly values and their categories' order, as recorded at
-    `known`; `plans` are the plans as recorded then, by id)."""
+def _figures(theme_ids, start, end, known, plans, *, from_year=None, only=None):
+    """Return {theme id: [FigureTable]} of the indicators of `theme_ids` with current yearly
+    figures (totals or categories), up to the period's last year, from `from_year` (the
+    letter's choice) or else from the start of the indicator's plan or its first figure (3
+    queries: the indicators, their yearly values and their categories' order, as recorded at
+    `known`; `plans` are the plans as recorded then, by id). An indicator is current when it
+    has a figure for a year of the period or the year before (a letter early in a year reports
+    on the last): a series that ended long before is not reported again."""
     indicators = {
         row["id"]: row
         for row in records_at(Indicator, known)
@@ -918,6 +928,8 @@ def _figures(theme_ids, end, known, plans, *, from_year=None, only=None):
     result = {}
     for indicator in ordered:
         years = by_indicator[indicator["id"]]
+        if max(years) < start.year - 1:
+            continue
         plan = plans.get(indicator["plan_id"]) if indicator["plan_id"] else None
         first_year = from_year
         if first_year is None and plan is not None and plan["start"] is not None:
@@ -926,6 +938,10 @@ def _figures(theme_ids, end, known, plans, *, from_year=None, only=None):
             first_year = min(years)
         unit = indicator["unit"]
         base_year, base_value = indicator["base_year"], indicator["base_value"]
+        stated_target = written_target(
+            base_target(base_value, indicator["target_change"], indicator["target_change_unit"]),
+            unit,
+        )
         rows, source = [], indicator["default_source"]
         for year in sorted(y for y in years if y >= first_year):
             total = next((row for row in years[year] if not row["breakdown"]), None)
@@ -937,7 +953,9 @@ def _figures(theme_ids, end, known, plans, *, from_year=None, only=None):
                 ),
             )
             against_base = base_year is not None and year > base_year
-            stated = indicator["target_year"] == year
+            # The target year's target carries the stated change when it is the target the
+            # change sets: a target recorded otherwise is not said to be "+25 %".
+            stated = indicator["target_year"] == year and stated_target is not None
             for row in ([total] if total else []) + categories:
                 source = (row["source"] or source) if not row["breakdown"] else source
                 rows.append(
@@ -951,7 +969,7 @@ def _figures(theme_ids, end, known, plans, *, from_year=None, only=None):
                         note=row["note"],
                         base_value=base_value if against_base and not row["breakdown"] else None,
                         target_change=indicator["target_change"]
-                        if stated and not row["breakdown"]
+                        if stated and not row["breakdown"] and row["target"] == stated_target
                         else None,
                         target_change_unit=indicator["target_change_unit"],
                     )
