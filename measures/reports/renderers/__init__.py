@@ -265,10 +265,12 @@ def figure_target_line(table):
 
 
 def figure_lines(table):
-    """Return the lines printed under a figure table, after its source: the provisional
-    mark's meaning, what the brackets hold, the years given only by category, and each
-    value's note ("Toelichting 2015: …", "Toelichting 2014, Regio's: …")."""
-    lines = []
+    """Return the lines printed under a figure table, after its source: the target set
+    against a base year, the provisional mark's meaning, what the brackets hold, the years
+    given only by category, and each value's note ("Toelichting 2015: …", "Toelichting
+    2014, Regio's: …")."""
+    target = figure_target_line(table)
+    lines = [target] if target else []
     if table.has_provisional:
         lines.append(PROVISIONAL_NOTE)
     if table.shows_base_change and any(row.realised_change is not None for row in table.rows):

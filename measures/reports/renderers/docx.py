@@ -36,7 +36,6 @@ from . import (
     figure_cells,
     figure_headers,
     figure_lines,
-    figure_target_line,
     letter_title,
     no_progress_line,
     opening,
@@ -50,8 +49,8 @@ LANGUAGE = "nl-NL"
 DARK_BLUE = RGBColor(0x15, 0x42, 0x73)
 # Within the 16 cm of text of an A4 page with 2,5 cm margins; a table with categories has a
 # wider first column for their names.
-COLUMN_WIDTHS = (Cm(2.0), Cm(3.0), Cm(3.6), Cm(2.4), Cm(2.8))
-COLUMN_WIDTHS_WITH_CATEGORIES = (Cm(4.6), Cm(2.8), Cm(3.4), Cm(2.4), Cm(2.6))
+COLUMN_WIDTHS = (Cm(2.0), Cm(3.2), Cm(3.6), Cm(2.4), Cm(2.8))
+COLUMN_WIDTHS_WITH_CATEGORIES = (Cm(4.0), Cm(3.2), Cm(3.4), Cm(2.2), Cm(3.0))
 CATEGORY_INDENT = Cm(0.4)
 HEADER_FILL = "E8EEF5"
 CHART_WIDTH = Cm(14.8)  # within the text width, about as wide as a figure table
@@ -329,9 +328,6 @@ def figure_table_xml(blocks, table):
     parts = [
         f"<w:p><w:pPr><w:pStyle w:val={caption_style}/><w:keepNext/></w:pPr>{caption}</w:p>",
     ]
-    target = figure_target_line(table)
-    if target:
-        parts.append(f"<w:p><w:pPr><w:keepNext/></w:pPr>{run_xml(target)}</w:p>")
     parts.append(
         f"<w:tbl><w:tblPr><w:tblStyle w:val={grid_style}/>"
         f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblLayout w:type="fixed"/>'

@@ -25,7 +25,6 @@ from . import (
     figure_cells,
     figure_headers,
     figure_lines,
-    figure_target_line,
     letter_title,
     no_progress_line,
     opening,
@@ -60,15 +59,12 @@ def _measure(out, measure, h4):
 
 
 def _figure_table(out, table):
-    """A figure table: its caption, the target set against a base year, the table (each
-    year's categories indented under it, in a row group per year), its source, the lines
-    under it, and its chart (inline SVG, described by its title and text; the table above
-    holds the same numbers)."""
+    """A figure table: its caption, the table (each year's categories indented under it),
+    its source, the lines under it (`figure_lines`), and its chart (inline SVG, described
+    by its title and text; the table above holds the same numbers)."""
     out.append('<div class="figure-table">')
-    target = figure_target_line(table)
-    if target:
-        out.append(f'<p class="figure-target">{escape(target)}</p>')
-    out.append('<table class="table table-sm table-figures">')
+    kind = " figure-categories" if table.has_categories else ""
+    out.append(f'<table class="table table-sm table-figures{kind}">')
     out.append(f"<caption>Tabel {table.number}: {escape(table.title)}</caption>")
     headers = "".join(f'<th scope="col">{escape(header)}</th>' for header in figure_headers(table))
     out.append(f"<thead><tr>{headers}</tr></thead>")

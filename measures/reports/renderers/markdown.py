@@ -15,7 +15,6 @@ from . import (
     figure_cells,
     figure_headers,
     figure_lines,
-    figure_target_line,
     letter_title,
     no_progress_line,
     opening,
@@ -50,13 +49,9 @@ def note_ref(number):
 
 
 def _figure_table(table):
-    """Return the lines of a figure table: its caption, the target set against a base year,
-    a pipe table (a category's label says its year: a pipe table cannot indent), its source
-    and the lines under it."""
+    """Return the lines of a figure table: its caption, a pipe table (a category's label
+    says its year: a pipe table cannot indent), its source and the lines under it."""
     out = [f"**Tabel {table.number}: {escape(table.title)}**", ""]
-    target = figure_target_line(table)
-    if target:
-        out += [escape(target), ""]
     out.append("| " + " | ".join(escape(h, line_start=False) for h in figure_headers(table)) + " |")
     out.append("| --- | ---: | ---: | ---: | ---: |")
     for row in table.rows:
