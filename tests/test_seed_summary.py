@@ -14,13 +14,21 @@ from measures.models import (
     ActionLine,
     CommitmentStatus,
     IndicatorValue,
+    LetterKind,
     Measure,
+    ProgressLetter,
     TargetChange,
     Theme,
 )
+from measures.reports.renderers import figure_lines
 from measures.reports.renderers.docx import render_docx
 from measures.reports.renderers.markdown import render_markdown
-from measures.reports.summary import OUTCOME_FULFILLED, OUTCOME_LATE, build_summary
+from measures.reports.summary import (
+    OUTCOME_FULFILLED,
+    OUTCOME_LATE,
+    build_summary,
+    letter_summary,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +128,48 @@ def test_the_commitment_on_prison_sentences_is_fulfilled_late(summary):
 def test_the_draft_follows_the_progress_report_of_4_september_2014(summary):
     assert summary.previous_letter.date == datetime.date(2014, 9, 4)
     assert summary.previous_letter.kamerstuk == "31 015, nr. 104"
+
+
+# --- The sent letter of 1 June 2015, rebuilt ------------------------------------------------------
+
+
+@pytest.fixture
+def letter_of_june_2015():
+    letter = ProgressLetter.objects.get(date=END, kind=LetterKind.PROGRESS)
+    assert letter.is_sent
+    return letter_summary(letter)
+
+
+def test_the_letter_of_june_2015_shows_percentage_of_target_in_its_tables(letter_of_june_2015):
+    tables = {table.title: table for table in letter_of_june_2015.figure_tables}
+    suspects = tables[SUSPECTS]
+    assert [(r.year, r.percentage_of_target_text) for r in suspects.totals] == [
+        (2010, "–"),
+        (2012, "102,2 %"),
+        (2013, "104,0 %"),
+        (2014, "94,3 %"),
+    ]
+    # The interventions' first target (2015) has no realised figure yet in that letter.
+    [interventions] = tables["Interventies"].rows
+    assert (interventions.year, interventions.target_text) == (2015, "600")
+    assert interventions.percentage_of_target_text == "–"
+    text = render_markdown(letter_of_june_2015)
+    assert "| Jaar | Streven | Gerealiseerd | Verschil | % van streven |" in text
+    assert "| 2014 | 594 (+25 %) | 560 (+17,9 %) | -34 | 94,3 % |" in text
+
+
+def test_the_letter_of_june_2015_writes_the_base_year_target_as_the_letter_does(
+    letter_of_june_2015,
+):
+    """ "De kwantitatieve doelstelling van 594 … (+25% ten opzichte van 2010)", from the
+    indicator's base year (2010: 475) and its target (+25 % in 2014) in the seed."""
+    suspects = next(t for t in letter_of_june_2015.figure_tables if t.title == SUSPECTS)
+    assert figure_lines(suspects)[0] == (
+        "Doelstelling voor 2014: 594 (+25 % ten opzichte van 2010: 475)."
+    )
+    text = docx_text(render_docx(letter_of_june_2015))
+    assert "Doelstelling voor 2014: 594 (+25 % ten opzichte van 2010: 475)." in text
+    assert "Toelichting 2014, begin 2015 herkenbaar in de OM-systemen:" in text
 
 
 # --- The rendered letter ------------------------------------------------------------------------
