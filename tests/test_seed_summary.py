@@ -161,7 +161,7 @@ def test_the_letter_of_june_2015_shows_percentage_of_target_in_its_tables(letter
 def test_the_letter_of_june_2015_writes_the_base_year_target_as_the_letter_does(
     letter_of_june_2015,
 ):
-    """ "De kwantitatieve doelstelling van 594 … (+25% ten opzichte van 2010)", from the
+    """The letter: «De kwantitatieve doelstelling van 594 … (+25% ten opzichte van 2010)»; from the
     indicator's base year (2010: 475) and its target (+25 % in 2014) in the seed."""
     suspects = next(t for t in letter_of_june_2015.figure_tables if t.title == SUSPECTS)
     assert figure_lines(suspects)[0] == (
