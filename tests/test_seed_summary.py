@@ -172,6 +172,25 @@ def test_the_letter_of_june_2015_writes_the_base_year_target_as_the_letter_does(
     assert "Toelichting 2014, begin 2015 herkenbaar in de OM-systemen:" in text
 
 
+def test_the_letter_of_2010_shows_the_polices_quarters_with_three_units_and_the_total():
+    """The 2010 letter's table of cases per quarter: Regio's, BR-en, KLPD and the total."""
+    letter = ProgressLetter.objects.get(date=datetime.date(2010, 7, 1))
+    summary = letter_summary(letter)
+    table = next(t for t in summary.figure_tables if t.title.startswith("Kinderpornozaken in"))
+
+    first_of_2010 = [row for row in table.rows if (row.year, row.quarter) == (2010, 1)]
+    assert [(row.breakdown, row.realised) for row in first_of_2010] == [
+        ("", Decimal(779)),
+        ("Regio's", Decimal(414)),
+        ("BR-en", Decimal(209)),
+        ("KLPD", Decimal(156)),
+    ]
+    assert len(table.rows) == 5 * 4  # four quarters of 2009 and the first of 2010
+    text = render_markdown(summary)
+    assert "| 1e kwartaal 2010 | n.v.t. | 779 | – | – |" in text
+    assert "| 1e kwartaal 2010: KLPD | n.v.t. | 156 | – | – |" in text
+
+
 # --- The rendered letter ------------------------------------------------------------------------
 
 

@@ -73,7 +73,7 @@ def table_chart_values(table):
         IndicatorValue(
             indicator=indicator,
             year=row.year,
-            quarter=0,
+            quarter=row.quarter,
             breakdown="",
             target=row.target,
             realised=row.realised,

@@ -203,7 +203,8 @@ class FigureRow:
     target: Decimal | None
     realised: Decimal | None
     unit: str
-    breakdown: str = ""  # the category; "" for the year's total
+    breakdown: str = ""  # the category; "" for the period's total
+    quarter: int = 0  # 1-4 for a quarter; 0 for the year
     recorded: bool = True
     provisional: bool = False  # ValueStatus.PROVISIONAL: marked in the table
     note: str = ""  # the value's note, shown under the table with its year
@@ -219,6 +220,11 @@ class FigureRow:
     @property
     def is_category(self):
         return bool(self.breakdown)
+
+    @property
+    def period(self):
+        """Return (year, quarter, category): what the row is the figure of."""
+        return (self.year, self.quarter, self.breakdown)
 
     def _amount(self, value):
         if value is None:
@@ -295,8 +301,8 @@ class FigureTable:
 
     @property
     def notes(self):
-        """Return the notes of the table's rows as (year, category, note), in table order."""
-        return [(row.year, row.breakdown, row.note) for row in self.rows if row.note]
+        """Return the rows with a note, in table order."""
+        return [row for row in self.rows if row.note]
 
     @property
     def has_categories(self):
@@ -307,8 +313,9 @@ class FigureTable:
         return any(row.provisional for row in self.rows)
 
     @property
-    def years_without_total(self):
-        return [row.year for row in self.rows if not row.recorded]
+    def periods_without_total(self):
+        """Return the heading rows of the periods recorded only by category."""
+        return [row for row in self.rows if not row.recorded]
 
     @property
     def totals(self):
@@ -902,9 +909,10 @@ def _figures(theme_ids, start, end, known, plans, *, from_year=None, only=None):
     values = _rows_at(
         IndicatorValue,
         known,
-        Q(indicator_id__in=list(indicators), quarter=0, year__lte=end.year),
+        Q(indicator_id__in=list(indicators), year__lte=end.year),
         "indicator_id",
         "year",
+        "quarter",
         "breakdown",
         "target",
         "realised",
@@ -943,10 +951,11 @@ def _figures(theme_ids, start, end, known, plans, *, from_year=None, only=None):
             unit,
         )
         rows, source = [], indicator["default_source"]
-        for year in sorted(y for y in years if y >= first_year):
-            total = next((row for row in years[year] if not row["breakdown"]), None)
+        for year, quarter in _periods(years, first_year):
+            recorded = [row for row in years[year] if row["quarter"] == quarter]
+            total = next((row for row in recorded if not row["breakdown"]), None)
             categories = sorted(
-                (row for row in years[year] if row["breakdown"]),
+                (row for row in recorded if row["breakdown"]),
                 key=lambda row: (
                     category_order.get((indicator["id"], row["breakdown"]), 1 << 16),
                     row["breakdown"],
@@ -955,12 +964,13 @@ def _figures(theme_ids, start, end, known, plans, *, from_year=None, only=None):
             against_base = base_year is not None and year > base_year
             # The target year's target carries the stated change when it is the target the
             # change sets: a target recorded otherwise is not said to be "+25 %".
-            stated = indicator["target_year"] == year and stated_target is not None
+            stated = (indicator["target_year"], 0) == (year, quarter) and stated_target is not None
             for row in ([total] if total else []) + categories:
                 source = (row["source"] or source) if not row["breakdown"] else source
                 rows.append(
                     FigureRow(
                         year=year,
+                        quarter=quarter,
                         target=row["target"],
                         realised=row["realised"],
                         unit=unit,
@@ -977,7 +987,14 @@ def _figures(theme_ids, start, end, known, plans, *, from_year=None, only=None):
             if total is None:  # a heading for the year's categories, without a total
                 rows.insert(
                     len(rows) - len(categories),
-                    FigureRow(year=year, target=None, realised=None, unit=unit, recorded=False),
+                    FigureRow(
+                        year=year,
+                        quarter=quarter,
+                        target=None,
+                        realised=None,
+                        unit=unit,
+                        recorded=False,
+                    ),
                 )
         if rows:
             result.setdefault(indicator["theme_id"], []).append(
@@ -997,6 +1014,18 @@ def _figures(theme_ids, start, end, known, plans, *, from_year=None, only=None):
                 )
             )
     return result
+
+
+def _periods(years, first_year):
+    """Return the (year, quarter) periods a table shows from `first_year`: a year by its
+    yearly figures (quarter 0) where it has any, else by its quarters, as the letters give the
+    police's production figures per quarter ("1e 2009 … 1e 2010"). `years` holds the values'
+    rows by year."""
+    periods = []
+    for year in sorted(y for y in years if y >= first_year):
+        quarters = {row["quarter"] for row in years[year]}
+        periods += [(year, 0)] if 0 in quarters else [(year, q) for q in sorted(quarters)]
+    return periods
 
 
 def _outcome(row, answered):
@@ -1237,11 +1266,11 @@ def _differences(letter, then, now, in_period_now):
     old_tables = {t.indicator_id: t for t in then.figure_tables}
     for table in now.figure_tables:
         old_table = old_tables.get(table.indicator_id)
-        old_rows = {(r.year, r.breakdown): r for r in old_table.rows} if old_table else {}
+        old_rows = {r.period: r for r in old_table.rows} if old_table else {}
         for row in table.rows:
             if not row.recorded:
                 continue
-            previous = old_rows.get((row.year, row.breakdown))
+            previous = old_rows.get(row.period)
             revised = previous is None or (previous.target, previous.realised) != (
                 row.target,
                 row.realised,

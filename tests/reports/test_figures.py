@@ -143,8 +143,51 @@ def test_an_indicator_with_only_categories_is_shown_without_a_computed_total(fig
         (2014, "telefonisch", True),
     ]
     assert rows(table)[0] == ("2014", "", "", "", "")
-    assert table.years_without_total == [2014]
+    assert [row.year for row in table.periods_without_total] == [2014]
     assert table.totals == []  # nothing to chart
+
+
+def test_a_year_given_by_quarter_shows_each_quarter_with_its_categories_under_it(kp):
+    """As the police's production figures in the letter of 2010: per quarter, three units and
+    the total."""
+    police = recorded(Indicator(name="Zaken per kwartaal", theme=kp))
+    for order, name in enumerate(("Regio's", "BR-en", "KLPD"), start=1):
+        recorded(IndicatorBreakdown(indicator=police, name=name, order=order), minute=order)
+    for quarter, parts in ((3, (456, 208, 215)), (4, (418, 376, 15))):
+        value(police, 2014, quarter=quarter, realised=Decimal(sum(parts)), minute=quarter * 10)
+        for minute, (name, part) in enumerate(
+            zip(("Regio's", "BR-en", "KLPD"), parts, strict=True)
+        ):
+            value(
+                police,
+                2014,
+                quarter=quarter,
+                breakdown=name,
+                realised=part,
+                minute=quarter * 10 + minute + 1,
+            )
+
+    table = tables(build_summary(START, END))["Zaken per kwartaal"]
+
+    assert rows(table) == [
+        ("3e kwartaal 2014", "n.v.t.", "879", "–", "–"),
+        ("Regio's", "n.v.t.", "456", "–", "–"),
+        ("BR-en", "n.v.t.", "208", "–", "–"),
+        ("KLPD", "n.v.t.", "215", "–", "–"),
+        ("4e kwartaal 2014", "n.v.t.", "809", "–", "–"),
+        ("Regio's", "n.v.t.", "418", "–", "–"),
+        ("BR-en", "n.v.t.", "376", "–", "–"),
+        ("KLPD", "n.v.t.", "15", "–", "–"),
+    ]
+    assert [(row.year, row.quarter) for row in table.totals] == [(2014, 3), (2014, 4)]
+
+
+def test_a_year_with_yearly_figures_leaves_its_quarters_out(figures):
+    value(figures["suspects"], 2014, quarter=1, realised=Decimal(140), minute=30)
+
+    table = tables(build_summary(START, END))[SUSPECTS]
+
+    assert [(row.year, row.quarter) for row in table.rows] == [(2010, 0), (2012, 0), (2014, 0)]
 
 
 def test_percentage_of_target_is_realised_over_target_and_a_dash_without_one(figures):

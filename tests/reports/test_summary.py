@@ -164,7 +164,9 @@ def test_a_figures_note_comes_with_its_year(letter_data):
     save_at(value, at(END, 9))
     [suspects, spreading] = build_summary(START, END).themes[0].figures
     assert [row.note for row in suspects.rows] == ["", "", "Exclusief zaken van de KMar."]
-    assert suspects.notes == [(2014, "", "Exclusief zaken van de KMar.")]
+    assert [(row.year, row.note) for row in suspects.notes] == [
+        (2014, "Exclusief zaken van de KMar.")
+    ]
     assert spreading.notes == []
 
 

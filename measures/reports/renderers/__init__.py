@@ -209,7 +209,9 @@ def correction_sentences(corrections):
         reported = f" (eerder gemeld: {then.realised_text})" if then is not None else ""
         target = f", streven {now.target_text}" if now.target is not None else ""
         items.append(
-            f"{clean(table.title)}, {now.year}: gerealiseerd {now.realised_text}{target}{reported}."
+            f"{clean(table.title)}, {period_text(now)}"
+            f"{', ' + clean(now.breakdown) if now.breakdown else ''}: "
+            f"gerealiseerd {now.realised_text}{target}{reported}."
         )
     for then, now in corrections.commitments:
         if now is None:
@@ -232,13 +234,18 @@ def figure_headers(table):
     return FIGURE_HEADERS_WITH_CATEGORIES if table.has_categories else FIGURE_HEADERS
 
 
+def period_text(row):
+    """Return the period of a figure as the letters write it: "2014", "1e kwartaal 2010"."""
+    return f"{row.quarter}e kwartaal {row.year}" if row.quarter else str(row.year)
+
+
 def figure_cells(row):
     """Return the cells of a figure table's row: its label (the year, or the category under
     its year), target, realised, difference and % of target. A provisional realised figure is
     marked "1.234*"; the target of the year a base-year target names carries its change on the
     base, "594 (+25 %)", and a realised figure after the base year its own, "560 (+17,9 %)",
     as the letters write them. A year recorded only by category has a row of its year alone."""
-    label = clean(row.breakdown) if row.is_category else str(row.year)
+    label = clean(row.breakdown) if row.is_category else period_text(row)
     if not row.recorded:
         return (label, "", "", "", "")
     target = row.target_text
@@ -278,9 +285,9 @@ def figure_lines(table):
             f"Tussen haakjes: de verandering ten opzichte van {table.base_year} "
             f"({table.amount_text(table.base_value)})."
         )
-    missing = table.years_without_total
+    missing = table.periods_without_total
     if missing:
-        years = ", ".join(str(year) for year in missing)
+        years = ", ".join(period_text(row) for row in missing)
         lines.append(
             f"Voor {years} is alleen de uitsplitsing bekend; de categorieën vormen samen niet "
             "noodzakelijk het totaal, dat daarom niet is berekend."
@@ -292,20 +299,22 @@ def figure_notes(table):
     """Return the lines a figure table's notes are printed as, under its source: "Toelichting
     2015: …", for a category "Toelichting 2014, Regio's: …"."""
     return [
-        f"{NOTE_PREFIX} {year}{', ' + category if category else ''}: {note}"
-        for year, category, note in table.notes
+        f"{NOTE_PREFIX} {period_text(row)}{', ' + row.breakdown if row.breakdown else ''}: "
+        f"{row.note}"
+        for row in table.notes
     ]
 
 
 def chart_alt_text(table):
     """Return the text alternative of a figure table's chart: what it shows and its numbers."""
     years = "; ".join(
-        f"{row.year}: streven {row.target_text}, gerealiseerd {row.realised_text}"
+        f"{period_text(row)}: streven {row.target_text}, gerealiseerd {row.realised_text}"
         for row in table.totals
     )
+    per = "kwartaal" if any(row.quarter for row in table.totals) else "jaar"
     return clean(
         f"Grafiek bij tabel {table.number}, {table.title}: gerealiseerd tegenover "
-        f"streven per jaar. {years}."
+        f"streven per {per}. {years}."
     )
 
 

@@ -29,6 +29,7 @@ from . import (
     no_progress_line,
     opening,
     paragraphs,
+    period_text,
     place_and_date,
     quiet_line,
     status_line,
@@ -75,7 +76,8 @@ def _figure_table(out, table):
         if row.is_category:
             out.append(
                 f'<tr class="figure-category"><th scope="row">'
-                f'<span class="visually-hidden">{row.year}: </span>{escape(label)}</th>{tds}</tr>'
+                f'<span class="visually-hidden">{period_text(row)}: </span>'
+                f"{escape(label)}</th>{tds}</tr>"
             )
         else:
             kind = "figure-year" if table.has_categories else "figure-row"

@@ -19,6 +19,7 @@ from . import (
     no_progress_line,
     opening,
     paragraphs,
+    period_text,
     place_and_date,
     quiet_line,
     status_line,
@@ -57,7 +58,7 @@ def _figure_table(table):
     for row in table.rows:
         label, *cells = figure_cells(row)
         if row.is_category:
-            label = f"{row.year}: {label}"
+            label = f"{period_text(row)}: {label}"
         out.append("| " + " | ".join(escape(c, line_start=False) for c in (label, *cells)) + " |")
     out.append("")
     if table.source:
