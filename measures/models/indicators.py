@@ -1,5 +1,7 @@
 """Indicators and their values."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -30,6 +32,15 @@ def base_target(base_value, change, unit):
     if unit == TargetChange.PERCENT:
         return base_value * (1 + change / 100)
     return base_value + change
+
+
+def written_target(target, unit):
+    """Return a target as a letter writes it: a count rounded to a whole number (475 +25 % is
+    593,75: 594), an amount to cents, a percentage to one decimal."""
+    if target is None:
+        return None
+    places = {IndicatorUnit.COUNT: Decimal(1), IndicatorUnit.PERCENT: Decimal("0.1")}
+    return target.quantize(places.get(unit, Decimal("0.01")), rounding=ROUND_HALF_UP)
 
 
 # --- Indicators --------------------------------------------------------------------------------
@@ -199,6 +210,11 @@ class Indicator(models.Model):
         """Return the target of `target_year` set against the base year: the base value plus
         the change (in percent of it, or in the indicator's unit); None without one."""
         return base_target(self.base_value, self.target_change, self.target_change_unit)
+
+    @property
+    def written_base_target(self):
+        """Return `base_target` as a letter writes it (`written_target`): 594, not 593,75."""
+        return written_target(self.base_target, self.unit)
 
     @property
     def latest_value(self):

@@ -20,7 +20,7 @@ read as recorded at `known` too, so a renamed organisation does not change a sen
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
@@ -51,7 +51,7 @@ from ..models import (
     readable_measures,
     readable_updates,
 )
-from ..models.indicators import base_target
+from ..models.indicators import base_target, written_target
 from .collector import collector_paused
 
 # The letters a progress letter follows on ("de vorige voortgangsbrief"); a letter on one motion
@@ -181,15 +181,6 @@ class ActionLineSection:
     @property
     def quiet(self):
         return [m for m in self.measures if not m.is_reported]
-
-
-def written_target(target, unit):
-    """Return a target as a letter writes it: a count rounded to a whole number (475 +25 % is
-    593,75: 594), an amount to cents, a percentage to one decimal."""
-    if target is None:
-        return None
-    places = {IndicatorUnit.COUNT: Decimal(1), IndicatorUnit.PERCENT: Decimal("0.1")}
-    return target.quantize(places.get(unit, Decimal("0.01")), rounding=ROUND_HALF_UP)
 
 
 @dataclass

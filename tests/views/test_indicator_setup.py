@@ -222,3 +222,15 @@ def test_a_target_year_before_the_base_year_is_refused_and_nothing_saved(client,
     ]
     assert 'value="2009"' in response.content.decode()
     assert not Indicator.objects.exists()
+
+
+def test_the_indicator_page_states_its_target_against_the_base_year(client, vera, kst):
+    indicator = Indicator(name="Verdachten", theme=kst, target_change_unit="percent")
+    indicator.base_year, indicator.base_value, indicator.target_year = 2010, 475, 2014
+    indicator.target_change = 25
+    indicator.save()
+    client.force_login(vera)
+
+    page = client.get(indicator.get_absolute_url()).content.decode()
+
+    assert "Target for 2014: 594, a change of 25 % on 475 in 2010." in page
