@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import formatting
 from ..locking import Versioned
 from .history import history
 from .letters import ProgressLetter
@@ -210,6 +211,12 @@ class Indicator(models.Model):
         """Return the target of `target_year` set against the base year: the base value plus
         the change (in percent of it, or in the indicator's unit); None without one."""
         return base_target(self.base_value, self.target_change, self.target_change_unit)
+
+    @property
+    def target_change_text(self):
+        """Return the change the target states: "+25 %" or "+100"."""
+        percent = self.target_change_unit == TargetChange.PERCENT
+        return formatting.signed_change_nl(self.target_change, percent=percent)
 
     @property
     def written_base_target(self):

@@ -264,12 +264,8 @@ class FigureRow:
     def target_change_text(self):
         """Return the change on the base year the indicator states for this year's target:
         "+25 %" or "+100" (the target year's row only), else ""."""
-        if self.target_change is None:
-            return ""
-        if self.target_change_unit == TargetChange.PERCENT:
-            return formatting.signed_percent_nl(self.target_change, decimals=None)
-        sign = "+" if self.target_change > 0 else ("-" if self.target_change < 0 else "")
-        return sign + self._amount(abs(self.target_change))
+        percent = self.target_change_unit == TargetChange.PERCENT
+        return formatting.signed_change_nl(self.target_change, percent=percent)
 
 
 @dataclass

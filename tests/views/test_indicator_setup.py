@@ -233,4 +233,4 @@ def test_the_indicator_page_states_its_target_against_the_base_year(client, vera
 
     page = client.get(indicator.get_absolute_url()).content.decode()
 
-    assert "Target for 2014: 594, a change of 25 % on 475 in 2010." in page
+    assert "Target for 2014: 594 (+25 % on 475 in 2010)." in page
