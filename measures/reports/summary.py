@@ -323,9 +323,8 @@ class FigureTable:
     @property
     def target_change_text(self):
         """Return the change on the base year the target states: "+25 %" or "+100"."""
-        row = FigureRow(0, None, None, self.unit, target_change=self.target_change)
-        row.target_change_unit = self.target_change_unit
-        return row.target_change_text
+        percent = self.target_change_unit == TargetChange.PERCENT
+        return formatting.signed_change_nl(self.target_change, percent=percent)
 
     @property
     def base_target_text(self):
