@@ -352,6 +352,8 @@ class IndicatorBreakdownInline(admin.TabularInline):
 
 @admin.register(models.Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin):
+    # The base value and the change on it are numbers the Dutch way, as on the indicator form.
+    formfield_overrides = {db_models.DecimalField: {"form_class": DutchDecimalField}}
     list_display = ["name", "unit", "theme", "owner"]
     list_filter = ["unit", "theme"]
     search_fields = ["name", "description"]

@@ -85,6 +85,17 @@ def signed_percent_nl(value, decimals=1):
     return f"{sign}{percent_nl(value, decimals)}"
 
 
+def signed_change_nl(value, *, percent):
+    """Return a change as a letter states a target: "+25 %" (a percentage, its own decimals)
+    or "+100", "-12,5"."""
+    if value is None:
+        return ""
+    if percent:
+        return signed_percent_nl(value, decimals=None)
+    sign = "+" if value > 0 else ""
+    return f"{sign}{number_nl(value)}"
+
+
 def display_name(user, unknown=""):
     """Return how the tracker names a user: the full name, else the username; `unknown` when
     there is no user."""

@@ -72,7 +72,7 @@ DATE_FIELDS = {
     "made_on",
     "used_until",
 }
-DECIMAL_FIELDS = {"budget_eur", "target", "realised"}
+DECIMAL_FIELDS = {"budget_eur", "target", "realised", "base_value", "target_change"}
 
 
 def load_fixture(path=FIXTURE):
@@ -489,7 +489,20 @@ class Replay:
         )
 
     def add_indicator(self, entry):
-        fields = _plain(entry, ["description", "unit", "default_source", "order"])
+        fields = _plain(
+            entry,
+            [
+                "description",
+                "unit",
+                "default_source",
+                "order",
+                "base_year",
+                "base_value",
+                "target_year",
+                "target_change",
+                "target_change_unit",
+            ],
+        )
         fields["theme"] = self.themes[entry["theme"]]
         if "plan" in entry:
             fields["plan"] = self.plans[entry["plan"]] if entry["plan"] else None

@@ -262,3 +262,34 @@ def test_the_admin_neither_renames_nor_deletes_a_breakdown_its_figures_carry(cli
     row = inline.get_formset(None, indicator).form(instance=breakdown)
     assert row.fields["name"].disabled and not inline.can_delete
     assert IndicatorBreakdown.objects.filter(pk=breakdown.pk).exists()
+
+
+def test_the_admin_refuses_an_incomplete_base_year_target(client, alice, kst):
+    """The admin checks an indicator by the model's own rules (`Indicator.clean`)."""
+    from measures.models import Indicator
+
+    client.force_login(alice)
+    response = client.post(
+        "/admin/measures/indicator/add/",
+        {
+            "name": "Verdachten",
+            "unit": "count",
+            "theme": kst.pk,
+            "order": "1",
+            "base_year": "2010",
+            "target_year": "2014",
+            "target_change": "25",
+            "target_change_unit": "percent",
+            "breakdowns-TOTAL_FORMS": "0",
+            "breakdowns-INITIAL_FORMS": "0",
+            "breakdowns-MIN_NUM_FORMS": "0",
+            "breakdowns-MAX_NUM_FORMS": "1000",
+            "values-TOTAL_FORMS": "0",
+            "values-INITIAL_FORMS": "0",
+            "values-MIN_NUM_FORMS": "0",
+            "values-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assert "base_value" in response.context["adminform"].form.errors
+    assert not Indicator.objects.exists()

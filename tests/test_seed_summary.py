@@ -10,10 +10,25 @@ from decimal import Decimal
 import pytest
 from docx import Document
 
-from measures.models import ActionLine, CommitmentStatus, IndicatorValue, Measure, Theme
+from measures.models import (
+    ActionLine,
+    CommitmentStatus,
+    IndicatorValue,
+    LetterKind,
+    Measure,
+    ProgressLetter,
+    TargetChange,
+    Theme,
+)
+from measures.reports.renderers import figure_lines
 from measures.reports.renderers.docx import render_docx
 from measures.reports.renderers.markdown import render_markdown
-from measures.reports.summary import OUTCOME_FULFILLED, OUTCOME_LATE, build_summary
+from measures.reports.summary import (
+    OUTCOME_FULFILLED,
+    OUTCOME_LATE,
+    build_summary,
+    letter_summary,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +130,67 @@ def test_the_draft_follows_the_progress_report_of_4_september_2014(summary):
     assert summary.previous_letter.kamerstuk == "31 015, nr. 104"
 
 
+# --- The sent letter of 1 June 2015, rebuilt ------------------------------------------------------
+
+
+@pytest.fixture
+def letter_of_june_2015():
+    letter = ProgressLetter.objects.get(date=END, kind=LetterKind.PROGRESS)
+    assert letter.is_sent
+    return letter_summary(letter)
+
+
+def test_the_letter_of_june_2015_shows_percentage_of_target_in_its_tables(letter_of_june_2015):
+    tables = {table.title: table for table in letter_of_june_2015.figure_tables}
+    suspects = tables[SUSPECTS]
+    assert [(r.year, r.percentage_of_target_text) for r in suspects.totals] == [
+        (2010, "–"),
+        (2012, "102,2 %"),
+        (2013, "104,0 %"),
+        (2014, "94,3 %"),
+    ]
+    # The interventions' first target (2015) has no realised figure yet in that letter.
+    [interventions] = tables["Interventies"].rows
+    assert (interventions.year, interventions.target_text) == (2015, "600")
+    assert interventions.percentage_of_target_text == "–"
+    text = render_markdown(letter_of_june_2015)
+    assert "| Jaar | Streven | Gerealiseerd | Verschil | % van streven |" in text
+    assert "| 2014 | 594 (+25 %) | 560 (+17,9 %) | -34 | 94,3 % |" in text
+
+
+def test_the_letter_of_june_2015_writes_the_base_year_target_as_the_letter_does(
+    letter_of_june_2015,
+):
+    """The letter: «De kwantitatieve doelstelling van 594 … (+25% ten opzichte van 2010)»; from the
+    indicator's base year (2010: 475) and its target (+25 % in 2014) in the seed."""
+    suspects = next(t for t in letter_of_june_2015.figure_tables if t.title == SUSPECTS)
+    assert figure_lines(suspects)[0] == (
+        "Doelstelling voor 2014: 594 (+25 % ten opzichte van 2010: 475)."
+    )
+    text = docx_text(render_docx(letter_of_june_2015))
+    assert "Doelstelling voor 2014: 594 (+25 % ten opzichte van 2010: 475)." in text
+    assert "Toelichting 2014, begin 2015 herkenbaar in de OM-systemen:" in text
+
+
+def test_the_letter_of_2010_shows_the_polices_quarters_with_three_units_and_the_total():
+    """The 2010 letter's table of cases per quarter: Regio's, BR-en, KLPD and the total."""
+    letter = ProgressLetter.objects.get(date=datetime.date(2010, 7, 1))
+    summary = letter_summary(letter)
+    table = next(t for t in summary.figure_tables if t.title.startswith("Kinderpornozaken in"))
+
+    first_of_2010 = [row for row in table.rows if (row.year, row.quarter) == (2010, 1)]
+    assert [(row.breakdown, row.realised) for row in first_of_2010] == [
+        ("", Decimal(779)),
+        ("Regio's", Decimal(414)),
+        ("BR-en", Decimal(209)),
+        ("KLPD", Decimal(156)),
+    ]
+    assert len(table.rows) == 5 * 4  # four quarters of 2009 and the first of 2010
+    text = render_markdown(summary)
+    assert "| 1e kwartaal 2010 | n.v.t. | 779 | – | – |" in text
+    assert "| 1e kwartaal 2010: KLPD | n.v.t. | 156 | – | – |" in text
+
+
 # --- The rendered letter ------------------------------------------------------------------------
 
 
@@ -129,7 +205,7 @@ def test_the_rendered_letter_says_all_of_it(summary, render):
         for title in titles:
             assert title in text
     assert "Motie Berndsen-Jansen (D66): financiële bijdrage aan Interpol" in text
-    assert re.search(r"2014 \| 594 \| 560 \| -34", text)
+    assert re.search(r"2014 \| 594 \(\+25 %\) \| 560 \(\+17,9 %\) \| -34 \| 94,3 %", text)
     assert SENTENCES in text
     assert "Stand: later beantwoord dan toegezegd op 1 juni 2015" in text
     assert "vorige voortgangsbrief van 4 september 2014" in text
@@ -166,6 +242,9 @@ def test_the_draft_follows_the_data_not_the_code():
     value = IndicatorValue.objects.get(indicator__name=SUSPECTS, year=2014, target=594)
     value.target = 612
     value.save()
+    indicator = value.indicator  # its base-year target: 475 + 137 is 612
+    indicator.target_change, indicator.target_change_unit = 137, TargetChange.VALUE
+    indicator.save()
 
     summary = build_summary(START, END)
     names = [line.name for line in kst(summary).action_lines]
@@ -180,5 +259,6 @@ def test_the_draft_follows_the_data_not_the_code():
     for text in (render_markdown(summary).replace("\\", ""), docx_text(render_docx(summary))):
         assert "Voorkomen" in text and "Preventie" not in text
         assert "Project Zuidoost-Azië" in text
-        assert re.search(r"2014 \| 612 \| 560 \| -52", text)
+        assert re.search(r"2014 \| 612 \(\+137\) \| 560 \(\+17,9 %\) \| -52", text)
+        assert "Doelstelling voor 2014: 612 (+137 ten opzichte van 2010: 475)." in text
         assert "594" not in text

@@ -32,6 +32,7 @@ class LetterForm(TrackerFormMixin, forms.ModelForm):
             "kamerstuk",
             "signed_by",
             "signed_title",
+            "figures_from_year",
         ]
         widgets = {
             "date": DateInput(),

@@ -15,6 +15,7 @@ from ..models import (
 )
 from ..widgets import DateInput
 from .base import TrackerFormMixin
+from .fields import DutchDecimalField
 
 # How many empty rows a plan's action lines and an indicator's breakdowns offer: a plan of the
 # letters has three action lines (prevention, investigation and prosecution, cooperation).
@@ -111,8 +112,14 @@ class IndicatorForm(TrackerFormMixin, forms.ModelForm):
             "default_source",
             "order",
             "description",
+            "base_year",
+            "base_value",
+            "target_year",
+            "target_change",
+            "target_change_unit",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"base_value": DutchDecimalField, "target_change": DutchDecimalField}
         help_texts = {
             "default_source": _("Filled in for new figures, e.g. “Op basis van politiegegevens”.")
         }
@@ -122,6 +129,10 @@ class IndicatorForm(TrackerFormMixin, forms.ModelForm):
         self.fields["theme"].empty_label = _("Choose a theme")
         self.fields["plan"].empty_label = _("None")
         self.fields["owner"].empty_label = _("None")
+        self.fields["target_change_unit"].choices = [
+            ("", _("No target against a base year")),
+            *self.fields["target_change_unit"].choices[1:],
+        ]
 
 
 BreakdownFormSet = forms.inlineformset_factory(

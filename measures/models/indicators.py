@@ -1,5 +1,7 @@
 """Indicators and their values."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -7,11 +9,40 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import formatting
 from ..locking import Versioned
 from .history import history
 from .letters import ProgressLetter
 from .plans import Plan
-from .reference import IndicatorUnit, Organisation, Theme, ValueStatus
+from .reference import (
+    FIGURE_YEARS,
+    IndicatorUnit,
+    Organisation,
+    TargetChange,
+    Theme,
+    ValueStatus,
+)
+
+
+def base_target(base_value, change, unit):
+    """Return the target a change on a base value sets: 475 +25 % is 593,75; 475 +100 is 575
+    (None when a part is missing). The letter builder reads the fields as recorded, so this is
+    the one calculation both use."""
+    if base_value is None or change is None or not unit:
+        return None
+    if unit == TargetChange.PERCENT:
+        return base_value * (1 + change / 100)
+    return base_value + change
+
+
+def written_target(target, unit):
+    """Return a target as a letter writes it: a count rounded to a whole number (475 +25 % is
+    593,75: 594), an amount to cents, a percentage to one decimal."""
+    if target is None:
+        return None
+    places = {IndicatorUnit.COUNT: Decimal(1), IndicatorUnit.PERCENT: Decimal("0.1")}
+    return target.quantize(places.get(unit, Decimal("0.01")), rounding=ROUND_HALF_UP)
+
 
 # --- Indicators --------------------------------------------------------------------------------
 
@@ -57,6 +88,42 @@ class Indicator(models.Model):
     )
     default_source = models.CharField(_("usual source"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # A target set against a base year, as the letters state it: "594 verdachten in 2014, +25 %
+    # ten opzichte van 2010 (475)".
+    base_year = models.PositiveSmallIntegerField(
+        _("base year"),
+        null=True,
+        blank=True,
+        help_text=_("The year a target is measured against, e.g. 2010."),
+    )
+    base_value = models.DecimalField(
+        _("base value"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The figure of the base year, e.g. 475."),
+    )
+    target_year = models.PositiveSmallIntegerField(
+        _("target year"),
+        null=True,
+        blank=True,
+        help_text=_("The year the target against the base year is to be reached."),
+    )
+    target_change = models.DecimalField(
+        _("target change"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The change on the base value aimed at, e.g. 25 (with a percentage: +25 %)."),
+    )
+    target_change_unit = models.CharField(
+        _("target change in"),
+        max_length=10,
+        choices=TargetChange.choices,
+        blank=True,
+    )
 
     objects = IndicatorQuerySet.as_manager()
     history = history()
@@ -65,6 +132,27 @@ class Indicator(models.Model):
         ordering = ["theme", "order", "name"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(base_year__isnull=True, base_value__isnull=True)
+                | Q(base_year__isnull=False, base_value__isnull=False, base_value__gte=0),
+                name="indicator_base_year_with_value",
+                violation_error_message=_("A base year needs its value, and a value its year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_change__isnull=True, target_year__isnull=True)
+                | (
+                    Q(target_change__isnull=False, base_year__isnull=False)
+                    & Q(target_year__gt=models.F("base_year"))
+                    & ~Q(target_change_unit="")
+                ),
+                name="indicator_target_change_complete",
+                violation_error_message=_(
+                    "A target against the base year needs the base year, a later target year, "
+                    "the change and its unit."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -72,9 +160,68 @@ class Indicator(models.Model):
     def get_absolute_url(self):
         return reverse("measures:indicator_detail", args=[self.pk])
 
+    def clean(self):
+        """Refuse a base year without its value (or the reverse), and a target against the base
+        that misses a part, lies before the base year or comes out negative."""
+        errors = {}
+        for name in ("base_year", "target_year"):
+            year = getattr(self, name)
+            if year is not None and not (FIGURE_YEARS[0] <= year <= FIGURE_YEARS[1]):
+                errors[name] = _("Enter a year between %(first)s and %(last)s.") % {
+                    "first": FIGURE_YEARS[0],
+                    "last": FIGURE_YEARS[1],
+                }
+        if (self.base_year is None) != (self.base_value is None):
+            field = "base_value" if self.base_value is None else "base_year"
+            errors.setdefault(field, _("A base year needs its value, and a value its year."))
+        if self.base_value is not None and self.base_value < 0:
+            errors["base_value"] = _("A count or amount cannot be negative.")
+        elif self.base_value is not None and self.is_percentage and self.base_value > 100:
+            errors["base_value"] = _("A percentage lies between 0 and 100.")
+        parts = (self.target_year, self.target_change, self.target_change_unit or None)
+        if any(part is not None for part in parts):
+            if self.base_year is None and not errors:
+                errors["base_year"] = _("A target against a base year needs the base year.")
+            if self.target_year is None:
+                errors["target_year"] = _("Enter the year the target is to be reached.")
+            elif self.base_year is not None and self.target_year <= self.base_year:
+                errors["target_year"] = _("The target year comes after the base year.")
+            if self.target_change is None:
+                errors["target_change"] = _("Enter the change on the base value aimed at.")
+            if not self.target_change_unit:
+                errors["target_change_unit"] = _(
+                    "Choose whether the change is a percentage or a value."
+                )
+            if self.target_change_unit == TargetChange.PERCENT and self.base_value == 0:
+                errors["target_change_unit"] = _("A change in percent needs a base value above 0.")
+            target = None if errors else self.base_target
+            if target is not None and target < 0:
+                errors["target_change"] = _("The target comes out below zero.")
+            elif target is not None and self.is_percentage and target > 100:
+                errors["target_change"] = _("The target comes out above 100 %.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_percentage(self):
         return self.unit == IndicatorUnit.PERCENT
+
+    @property
+    def base_target(self):
+        """Return the target of `target_year` set against the base year: the base value plus
+        the change (in percent of it, or in the indicator's unit); None without one."""
+        return base_target(self.base_value, self.target_change, self.target_change_unit)
+
+    @property
+    def target_change_text(self):
+        """Return the change the target states: "+25 %" or "+100"."""
+        percent = self.target_change_unit == TargetChange.PERCENT
+        return formatting.signed_change_nl(self.target_change, percent=percent)
+
+    @property
+    def written_base_target(self):
+        """Return `base_target` as a letter writes it (`written_target`): 594, not 593,75."""
+        return written_target(self.base_target, self.unit)
 
     @property
     def latest_value(self):

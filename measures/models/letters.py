@@ -14,6 +14,7 @@ from ..formatting import date_nl
 from ..locking import Versioned
 from .history import history
 from .reference import (
+    FIGURE_YEARS,
     ChangeReason,
     LetterKind,
     LetterStatus,
@@ -75,6 +76,15 @@ class ProgressLetter(Versioned):
     )
     signed_by = models.CharField(_("signed by"), max_length=200, blank=True)
     signed_title = models.CharField(_("title of the signatory"), max_length=200, blank=True)
+    figures_from_year = models.PositiveSmallIntegerField(
+        _("figures from year"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The first year the letter's figure tables show. Empty: from each indicator's "
+            "first figure, or from its plan's start."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.DRAFT
     )
@@ -126,6 +136,16 @@ class ProgressLetter(Versioned):
         check_dates(self)  # 1900-2100, as every date the tracker takes
         if self.period_start and self.period_end and self.period_start > self.period_end:
             raise ValidationError({"period_end": _("The period must end after it starts.")})
+        year, last_day = self.figures_from_year, self.period_end or self.date
+        if year is not None and year < FIGURE_YEARS[0]:
+            raise ValidationError(
+                {"figures_from_year": _("Enter a year from %(year)s.") % {"year": FIGURE_YEARS[0]}}
+            )
+        if year is not None and last_day is not None and year > last_day.year:
+            message = _(
+                "The figures cannot start after the last year the letter reports on (%(year)s)."
+            )
+            raise ValidationError({"figures_from_year": message % {"year": last_day.year}})
 
     @staticmethod
     def period_after(last, today):

@@ -121,6 +121,18 @@ class IndicatorUnit(models.TextChoices):
     EURO = "euro", _("Euro")
 
 
+# The years a figure may have (IndicatorValue's constraint): an indicator's base and target
+# years and the first year a letter's tables show lie in them too.
+FIGURE_YEARS = (1900, 2200)
+
+
+class TargetChange(models.TextChoices):
+    """How an indicator's target is set against its base year: "+25 %" or "+100"."""
+
+    PERCENT = "percent", _("Percentage of the base value")
+    VALUE = "value", _("In the indicator's unit")
+
+
 class ValueStatus(models.TextChoices):
     PROVISIONAL = "provisional", _("Provisional")
     FINAL = "final", _("Final")

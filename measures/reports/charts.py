@@ -14,9 +14,11 @@ import zlib
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..formatting import number_nl, percent_nl
+from ..models import Indicator, IndicatorValue
 from .renderers import clean
 
 WIDTH = 640
@@ -54,6 +56,42 @@ def chart_values(values):
         (value for value in values if not value.breakdown),
         key=lambda value: (value.year, value.quarter),
     )
+
+
+def period_time(value):
+    """Return where a period lies on the time axis, in years: 2014 for the year 2014, 2014.25
+    for its second quarter."""
+    return value.year + (value.quarter - 1) / 4 if value.quarter else value.year
+
+
+def table_chart_values(table):
+    """Return (indicator, values) for the chart of a letter's figure table: its yearly
+    totals as unsaved objects, so the renderers draw from the builder's numbers without
+    querying."""
+    indicator = Indicator(pk=table.indicator_id, name=table.title, unit=table.unit)
+    values = [
+        IndicatorValue(
+            indicator=indicator,
+            year=row.year,
+            quarter=row.quarter,
+            breakdown="",
+            target=row.target,
+            realised=row.realised,
+        )
+        for row in table.totals
+    ]
+    return indicator, values
+
+
+def table_chart_svg(table):
+    """Return the SVG chart of a letter's figure table in Dutch (the letter is), or "" when
+    the table has no yearly totals to draw."""
+    if not table.totals:
+        return ""
+    with translation.override("nl"):
+        return indicator_chart_svg(
+            *table_chart_values(table), element_id=f"letter-chart-{table.number}"
+        )
 
 
 def text(value):
@@ -101,11 +139,15 @@ def indicator_chart_svg(indicator, values, *, element_id=None):
     maximum = Decimal(100) if indicator.is_percentage else _nice_maximum(max(numbers, default=0))
 
     padding = 32  # Keeps the first and last points and their labels off the edges.
+    # A true time axis: each period placed by its time, so 2011 and 2014 stand three years
+    # apart and a gap in the figures shows as one.
+    times = [period_time(value) for value in values]
+    span = (times[-1] - times[0]) if values else 0
 
     def x(index):
-        if len(values) == 1:
+        if not span:
             return MARGIN_LEFT + plot_width / 2
-        return MARGIN_LEFT + padding + (plot_width - 2 * padding) * index / (len(values) - 1)
+        return MARGIN_LEFT + padding + (plot_width - 2 * padding) * (times[index] - times[0]) / span
 
     def y(number):
         return MARGIN_TOP + plot_height * (1 - float(number / maximum))

@@ -47,6 +47,7 @@ from ..models import (
     Document,
     DocumentLink,
     Indicator,
+    IndicatorBreakdown,
     IndicatorUnit,
     IndicatorValue,
     LetterKind,
@@ -61,23 +62,23 @@ from ..models import (
     Plan,
     ProgressLetter,
     ProgressUpdate,
+    TargetChange,
     Theme,
     UpdateState,
+    ValueStatus,
     Visibility,
     kamerstuk_reference,
     passage_key,
     readable_measures,
     readable_updates,
 )
+from ..models.indicators import base_target, written_target
 from . import text as letter_text
 from .collector import collector_paused
 
 # The letters a progress letter follows on ("de vorige voortgangsbrief"); a letter on one motion
 # or presenting a plan is not one of them.
 REPORTING_KINDS = (LetterKind.PROGRESS, LetterKind.RESULTS)
-
-# How many years before the period's first year the figure tables show.
-FIGURE_YEARS_BEFORE = 3
 
 
 def status_nl(status):
@@ -280,23 +281,37 @@ class ActionLineSection:
 
 @dataclass
 class FigureRow:
+    """One row of a letter's figure table: a year's total, or one category (`breakdown`) of
+    it. A year recorded only by category has a row without figures (`recorded` False) that
+    heads its categories: their sum is not taken for a total, as a category need not be a
+    complete part of it ("waarvan door inzet van kinderpornografiecapaciteit")."""
+
     year: int
     target: Decimal | None
     realised: Decimal | None
     unit: str
-    previous_realised: Decimal | None = None
-    note: str = ""  # the value's note, shown under the table with the year
+    breakdown: str = ""  # the category; "" for the period's total
+    quarter: int = 0  # 1-4 for a quarter; 0 for the year
+    recorded: bool = True
+    provisional: bool = False  # ValueStatus.PROVISIONAL: marked in the table
+    note: str = ""  # the value's note, shown under the table with its year
+    base_value: Decimal | None = None  # the base year's figure the realised is set against
+    target_change: Decimal | None = None  # the change on the base the target states
+    target_change_unit: str = ""
 
-    difference = IndicatorValue.difference  # realised minus target, as the indicator page has it
+    # Realised minus target and realised as a percentage of the target, as the indicator page
+    # has them.
+    difference = IndicatorValue.difference
+    percentage_of_target = IndicatorValue.percentage_of_target
 
     @property
-    def change(self):
-        """Return the change on the year before in percent (counts and amounts only)."""
-        if self.unit == IndicatorUnit.PERCENT or not self.previous_realised:
-            return None
-        if self.realised is None:
-            return None
-        return (self.realised - self.previous_realised) / self.previous_realised * 100
+    def is_category(self):
+        return bool(self.breakdown)
+
+    @property
+    def period(self):
+        """Return (year, quarter, category): what the row is the figure of."""
+        return (self.year, self.quarter, self.breakdown)
 
     def _amount(self, value):
         if value is None:
@@ -324,23 +339,98 @@ class FigureRow:
         return f"+{text}" if diff > 0 else (f"-{text}" if diff < 0 else text)
 
     @property
-    def change_text(self):
-        return formatting.signed_percent_nl(self.change) or "–"
+    def percentage_of_target_text(self):
+        return formatting.percent_nl(self.percentage_of_target) or "–"
+
+    @property
+    def realised_change(self):
+        """Return the realised figure's change on the base year's in percent (a year after
+        the base year, counts and amounts only), as the letters add it: "522 (+9,9 %)"."""
+        if self.base_value is None or self.realised is None or self.unit == IndicatorUnit.PERCENT:
+            return None
+        if not self.base_value:
+            return None
+        return (self.realised - self.base_value) / self.base_value * 100
+
+    @property
+    def realised_change_text(self):
+        return formatting.signed_percent_nl(self.realised_change)
+
+    @property
+    def target_change_text(self):
+        """Return the change on the base year the indicator states for this year's target:
+        "+25 %" or "+100" (the target year's row only), else ""."""
+        percent = self.target_change_unit == TargetChange.PERCENT
+        return formatting.signed_change_nl(self.target_change, percent=percent)
 
 
 @dataclass
 class FigureTable:
+    """A letter's table of one indicator: a row per year from `first_year` to the period's
+    last, each year's categories under it, in their listed order."""
+
     number: int
     indicator_id: int
     title: str
     unit: str
     source: str
     rows: list[FigureRow]
+    first_year: int | None = None
+    base_year: int | None = None
+    base_value: Decimal | None = None
+    target_year: int | None = None
+    target_change: Decimal | None = None
+    target_change_unit: str = ""
 
     @property
     def notes(self):
-        """Return the notes of the table's years as (year, note), oldest first."""
-        return [(row.year, row.note) for row in self.rows if row.note]
+        """Return the rows with a note, in table order."""
+        return [row for row in self.rows if row.note]
+
+    @property
+    def has_categories(self):
+        return any(row.is_category for row in self.rows)
+
+    @property
+    def has_provisional(self):
+        return any(row.provisional for row in self.rows)
+
+    @property
+    def periods_without_total(self):
+        """Return the heading rows of the periods recorded only by category."""
+        return [row for row in self.rows if not row.recorded]
+
+    @property
+    def totals(self):
+        """Return the rows of the years' totals (what the chart draws)."""
+        return [row for row in self.rows if row.recorded and not row.is_category]
+
+    @property
+    def base_target(self):
+        """Return the target of `target_year` the indicator sets against its base year, as the
+        letter writes it (`written_target`)."""
+        return written_target(
+            base_target(self.base_value, self.target_change, self.target_change_unit), self.unit
+        )
+
+    def amount_text(self, value):
+        return FigureRow(0, None, None, self.unit)._amount(value)
+
+    @property
+    def target_change_text(self):
+        """Return the change on the base year the target states: "+25 %" or "+100"."""
+        percent = self.target_change_unit == TargetChange.PERCENT
+        return formatting.signed_change_nl(self.target_change, percent=percent)
+
+    @property
+    def base_target_text(self):
+        return self.amount_text(self.base_target)
+
+    @property
+    def shows_base_change(self):
+        """Whether realised figures carry their change on the base year (counts and amounts
+        with a base above 0)."""
+        return bool(self.base_value) and self.unit != IndicatorUnit.PERCENT
 
 
 @dataclass
@@ -888,7 +978,15 @@ def build_summary(
     figure_theme_ids = {theme_id} if theme_id else set(by_theme)
     if not theme_id and not plan_id and not organisation_id:
         figure_theme_ids = set(themes)
-    figures_by_theme = _figures(figure_theme_ids, start, end, known, only=only and only.indicators)
+    figures_by_theme = _figures(
+        figure_theme_ids,
+        start,
+        end,
+        known,
+        plans,
+        from_year=letter.figures_from_year if letter is not None else None,
+        only=only and only.indicators,
+    )
 
     theme_order = sorted(themes.values(), key=lambda t: (t["order"], t["name"], t["id"]))
     numbered_themes = [t for t in theme_order if t["id"] in by_theme or t["id"] in figures_by_theme]
@@ -1053,78 +1151,153 @@ def _hang_passages(passages, theme_sections):
                 entry.replacement = passages.get(entry.key)
 
 
-def _figures(theme_ids, start, end, known, *, only=None):
-    """Return {theme id: [FigureTable]} for the yearly totals around the period (2 queries: the
-    indicators and their values as recorded at `known`)."""
-    first_year = start.year - FIGURE_YEARS_BEFORE
-    indicators_then = {
+def _figures(theme_ids, start, end, known, plans, *, from_year=None, only=None):
+    """Return {theme id: [FigureTable]} of the indicators of `theme_ids` with current yearly
+    figures (totals or categories), up to the period's last year, from `from_year` (the
+    letter's choice) or else from the start of the indicator's plan or its first figure (3
+    queries: the indicators, their yearly values and their categories' order, as recorded at
+    `known`; `plans` are the plans as recorded then, by id). An indicator is current when it
+    has a figure for a year of the period or the year before (a letter early in a year reports
+    on the last): a series that ended long before is not reported again."""
+    indicators = {
         row["id"]: row
         for row in records_at(Indicator, known)
         .filter(theme_id__in=theme_ids, **({} if only is None else {"id__in": only}))
-        .values("id", "name", "unit", "theme_id", "default_source", "order")
+        .values(
+            "id",
+            "name",
+            "unit",
+            "theme_id",
+            "plan_id",
+            "default_source",
+            "order",
+            "base_year",
+            "base_value",
+            "target_year",
+            "target_change",
+            "target_change_unit",
+        )
     }
     values = _rows_at(
         IndicatorValue,
         known,
-        Q(
-            indicator_id__in=list(indicators_then),
-            quarter=0,
-            breakdown="",
-            year__gte=first_year - 1,
-            year__lte=end.year,
-        ),
+        Q(indicator_id__in=list(indicators), year__lte=end.year),
         "indicator_id",
         "year",
+        "quarter",
+        "breakdown",
         "target",
         "realised",
+        "status",
         "source",
         "note",
     )
-    for row in values.values():
-        indicator = indicators_then[row["indicator_id"]]
-        row.update({f"indicator__{name}": indicator[name] for name in indicator if name != "id"})
+    category_order = {
+        (row["indicator_id"], row["name"]): row["order"]
+        for row in records_at(IndicatorBreakdown, known)
+        .filter(indicator_id__in=list(indicators))
+        .values("indicator_id", "name", "order")
+    }
     by_indicator = {}
     for row in values.values():
-        by_indicator.setdefault(row["indicator_id"], {})[row["year"]] = row
-    # Each row carries its indicator's fields; the first row of each indicator stands for it.
-    indicators = sorted(
-        (next(iter(years.values())) for years in by_indicator.values()),
-        key=lambda row: (row["indicator__order"], row["indicator__name"], row["indicator_id"]),
+        by_indicator.setdefault(row["indicator_id"], {}).setdefault(row["year"], []).append(row)
+    ordered = sorted(
+        (indicators[pk] for pk in by_indicator),
+        key=lambda row: (row["order"], row["name"], row["id"]),
     )
     result = {}
-    for indicator in indicators:
-        years = by_indicator[indicator["indicator_id"]]
-        unit = indicator["indicator__unit"]
-        rows = []
-        source = indicator["indicator__default_source"]
-        for year in sorted(years):
-            if year < first_year:
-                continue
-            row = years[year]
-            previous = years.get(year - 1)
-            source = row["source"] or source
-            rows.append(
-                FigureRow(
-                    year=year,
-                    target=row["target"],
-                    realised=row["realised"],
-                    unit=unit,
-                    previous_realised=previous["realised"] if previous else None,
-                    note=row["note"],
-                )
+    for indicator in ordered:
+        years = by_indicator[indicator["id"]]
+        if max(years) < start.year - 1:
+            continue
+        plan = plans.get(indicator["plan_id"]) if indicator["plan_id"] else None
+        first_year = from_year
+        if first_year is None and plan is not None and plan["start"] is not None:
+            first_year = plan["start"].year
+        if first_year is None:
+            first_year = min(years)
+        unit = indicator["unit"]
+        base_year, base_value = indicator["base_year"], indicator["base_value"]
+        stated_target = written_target(
+            base_target(base_value, indicator["target_change"], indicator["target_change_unit"]),
+            unit,
+        )
+        rows, source = [], indicator["default_source"]
+        for year, quarter in _periods(years, first_year):
+            recorded = [row for row in years[year] if row["quarter"] == quarter]
+            total = next((row for row in recorded if not row["breakdown"]), None)
+            categories = sorted(
+                (row for row in recorded if row["breakdown"]),
+                key=lambda row: (
+                    category_order.get((indicator["id"], row["breakdown"]), 1 << 16),
+                    row["breakdown"],
+                ),
             )
+            against_base = base_year is not None and year > base_year
+            # The target year's target carries the stated change when it is the target the
+            # change sets: a target recorded otherwise is not said to be "+25 %".
+            stated = (indicator["target_year"], 0) == (year, quarter) and stated_target is not None
+            for row in ([total] if total else []) + categories:
+                source = (row["source"] or source) if not row["breakdown"] else source
+                rows.append(
+                    FigureRow(
+                        year=year,
+                        quarter=quarter,
+                        target=row["target"],
+                        realised=row["realised"],
+                        unit=unit,
+                        breakdown=row["breakdown"],
+                        provisional=row["status"] == ValueStatus.PROVISIONAL,
+                        note=row["note"],
+                        base_value=base_value if against_base and not row["breakdown"] else None,
+                        target_change=indicator["target_change"]
+                        if stated and not row["breakdown"] and row["target"] == stated_target
+                        else None,
+                        target_change_unit=indicator["target_change_unit"],
+                    )
+                )
+            if total is None:  # a heading for the year's categories, without a total
+                rows.insert(
+                    len(rows) - len(categories),
+                    FigureRow(
+                        year=year,
+                        quarter=quarter,
+                        target=None,
+                        realised=None,
+                        unit=unit,
+                        recorded=False,
+                    ),
+                )
         if rows:
-            result.setdefault(indicator["indicator__theme_id"], []).append(
+            result.setdefault(indicator["theme_id"], []).append(
                 FigureTable(
                     number=0,
-                    indicator_id=indicator["indicator_id"],
-                    title=indicator["indicator__name"],
+                    indicator_id=indicator["id"],
+                    title=indicator["name"],
                     unit=unit,
                     source=source,
                     rows=rows,
+                    first_year=first_year,
+                    base_year=base_year,
+                    base_value=base_value,
+                    target_year=indicator["target_year"],
+                    target_change=indicator["target_change"],
+                    target_change_unit=indicator["target_change_unit"],
                 )
             )
     return result
+
+
+def _periods(years, first_year):
+    """Return the (year, quarter) periods a table shows from `first_year`: a year by its
+    yearly figures (quarter 0) where it has any, else by its quarters, as the letters give the
+    police's production figures per quarter ("1e 2009 … 1e 2010"). `years` holds the values'
+    rows by year."""
+    periods = []
+    for year in sorted(y for y in years if y >= first_year):
+        quarters = {row["quarter"] for row in years[year]}
+        periods += [(year, 0)] if 0 in quarters else [(year, q) for q in sorted(quarters)]
+    return periods
 
 
 def _outcome(row, answered):
@@ -1287,9 +1460,7 @@ class Touched:
         updates = ProgressUpdate.history.filter(**after).filter(
             Q(date__gte=start, date__lte=end) | Exists(dated_in)
         )
-        values = IndicatorValue.history.filter(
-            **after, year__gte=start.year - FIGURE_YEARS_BEFORE - 1, year__lte=end.year
-        )
+        values = IndicatorValue.history.filter(**after, year__lte=end.year)
         return cls(
             measures=set(measures.values_list("id", flat=True))
             | set(updates.values_list("measure_id", flat=True)),
@@ -1381,9 +1552,11 @@ def _differences(letter, then, now, in_period_now):
     old_tables = {t.indicator_id: t for t in then.figure_tables}
     for table in now.figure_tables:
         old_table = old_tables.get(table.indicator_id)
-        old_rows = {r.year: r for r in old_table.rows} if old_table else {}
+        old_rows = {r.period: r for r in old_table.rows} if old_table else {}
         for row in table.rows:
-            previous = old_rows.get(row.year)
+            if not row.recorded:
+                continue
+            previous = old_rows.get(row.period)
             revised = previous is None or (previous.target, previous.realised) != (
                 row.target,
                 row.realised,

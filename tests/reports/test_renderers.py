@@ -99,7 +99,7 @@ def test_word_tables_repeat_their_header_row_and_show_dutch_numbers(summary):
     header = table.rows[0]._tr.trPr.find(qn("w:tblHeader"))
     assert header is not None and header.get(qn("w:val")) == "true"
     assert [c.text for c in table.rows[0].cells][:3] == ["Jaar", "Streven", "Gerealiseerd"]
-    assert [c.text for c in table.rows[-1].cells] == ["2014", "594", "560", "-34", "-1,4 %"]
+    assert [c.text for c in table.rows[-1].cells] == ["2014", "594", "560", "-34", "94,3 %"]
     assert [c.text for c in document.tables[1].rows[-1].cells][2] == "30,8 %"
 
 
@@ -239,7 +239,7 @@ def test_pdf_has_the_headings_figures_and_commitments(summary):
         "Handboek kindersekstoerisme",
         "Verdachten aangeleverd bij het OM",
         "30,8 %",
-        "-1,4 %",
+        "94,3 %",
         "Den Haag, 1 juni 2015",
         "Toezeggingen en moties",
         "Kamerstuk 31 015, nr. 93.",
@@ -296,7 +296,7 @@ def test_markdown_has_the_letter_structure(summary):
     ]
     assert "### 2.1 Preventie" in headings
     assert "#### Handboek kindersekstoerisme[^2]" in headings
-    assert "| 2014 | 594 | 560 | -34 | -1,4 % |" in text
+    assert "| 2014 | 594 | 560 | -34 | 94,3 % |" in text
     assert "[^2]: Kamerstuk 31 015, nr. 93." in text
     assert "Geheime operatie" not in text
 
@@ -368,7 +368,7 @@ def test_html_has_the_letter_structure(summary):
     assert '<h4 class="h5">2.1 Preventie</h4>' in html
     assert "<caption>Tabel 1: Verdachten aangeleverd bij het OM</caption>" in html
     assert '<th scope="col">Gerealiseerd</th>' in html
-    assert "<td>-1,4 %</td>" in html
+    assert "<td>94,3 %</td>" in html
     assert '<li id="note-2">Kamerstuk 31 015, nr. 93.</li>' in html
     assert "Geheime operatie" not in html
 

@@ -136,7 +136,7 @@ def test_include_internal_adds_internal_but_confidential_only_for_who_may_see_it
     assert "Geheime operatie Zuidoost-Azie" in titles(owner)
 
 
-def test_figures_show_target_against_realised_with_the_change_on_the_year_before(letter_data):
+def test_figures_show_target_realised_difference_and_percentage_of_target(letter_data):
     summary = build_summary(START, END)
     tables = summary.themes[0].figures
 
@@ -144,14 +144,18 @@ def test_figures_show_target_against_realised_with_the_change_on_the_year_before
     assert suspects.title == "Verdachten aangeleverd bij het OM"
     assert suspects.source == "Op basis van politiegegevens"
     assert [
-        (r.year, r.target_text, r.realised_text, r.difference_text, r.change_text)
+        (r.year, r.target_text, r.realised_text, r.difference_text, r.percentage_of_target_text)
         for r in suspects.rows
     ] == [
-        (2012, "511", "522", "+11", "–"),
-        (2013, "546", "568", "+22", "+8,8 %"),
-        (2014, "594", "560", "-34", "-1,4 %"),
+        (2012, "511", "522", "+11", "102,2 %"),
+        (2013, "546", "568", "+22", "104,0 %"),
+        (2014, "594", "560", "-34", "94,3 %"),
     ]
-    assert [r.realised_text for r in tables[1].rows] == ["20,7 %", "30,8 %"]
+    # Without a target there is no percentage of it.
+    assert [(r.realised_text, r.percentage_of_target_text) for r in tables[1].rows] == [
+        ("20,7 %", "–"),
+        ("30,8 %", "–"),
+    ]
 
 
 def test_a_figures_note_comes_with_its_year(letter_data):
@@ -160,7 +164,9 @@ def test_a_figures_note_comes_with_its_year(letter_data):
     save_at(value, at(END, 9))
     [suspects, spreading] = build_summary(START, END).themes[0].figures
     assert [row.note for row in suspects.rows] == ["", "", "Exclusief zaken van de KMar."]
-    assert suspects.notes == [(2014, "Exclusief zaken van de KMar.")]
+    assert [(row.year, row.note) for row in suspects.notes] == [
+        (2014, "Exclusief zaken van de KMar.")
+    ]
     assert spreading.notes == []
 
 
@@ -372,8 +378,9 @@ def test_the_builder_needs_the_same_number_of_queries_for_3_and_30_measures(
     # 5 action lines, 6 organisations (owners and authors), 7 their former names, 8 progress
     # updates dated in the period, 9 events dated in the period, 10 links between
     # measures, 11 links to documents (the documents linked: none here, so no query),
-    # 12 indicators, 13 their values, 14 commitments with the letters that answered them
-    with django_assert_num_queries(14):
+    # 12 indicators, 13 their yearly values, 14 the order of their categories,
+    # 15 commitments with the letters that answered them
+    with django_assert_num_queries(15):
         summary = build_summary(START, END)
     assert len(summary.measures) == count
     assert all(len(m.updates) == 1 for m in summary.measures)
@@ -398,10 +405,11 @@ def test_the_corrections_to_a_letter_need_the_same_number_of_queries_for_3_and_3
     value.save()
     Commitment.objects.create(title="Later vastgelegd", text="Iets", due_date=END)
     # Touched: 1 measures, 2 updates, 3 values, 4 commitments; then the builder twice, on the
-    # touched objects only: as sent (14 queries, 4 more for names the history had not recorded
-    # by then, 1 fewer as the indicator, created today, had no record then and its values are
-    # not read) and as known now (14); 1 the touched measures still in the period now
-    with django_assert_num_queries(36):
+    # touched objects only: as sent (15 queries, 4 more for names the history had not recorded
+    # by then, 2 fewer as the indicator, created today, had no record then and neither its
+    # values nor its categories are read) and as known now (15); 1 the touched measures still
+    # in the period now
+    with django_assert_num_queries(37):
         found = corrections(letter)
     assert len(found.statuses) == Measure.objects.count()
     assert len(found.progress) == Measure.objects.count()

@@ -188,3 +188,49 @@ def test_a_rename_onto_figures_of_another_breakdown_is_refused_whole(client, ali
         "Landelijke Eenheid",
     }
     assert indicator.breakdown_names() == ["KLPD"]
+
+
+BASE_YEAR_TARGET = {
+    "base_year": "2010",
+    "base_value": "475",
+    "target_year": "2014",
+    "target_change": "25",
+    "target_change_unit": "percent",
+}
+
+
+def test_a_coordinator_sets_a_target_against_a_base_year(client, alice, kst):
+    client.force_login(alice)
+    response = client.post(NEW_URL, indicator_data(kst, **BASE_YEAR_TARGET))
+
+    indicator = Indicator.objects.get()
+    assert response.status_code == 302
+    assert (indicator.base_year, indicator.base_value, indicator.target_year) == (2010, 475, 2014)
+    assert indicator.base_target == 593.75
+    assert indicator.history.get().history_user == alice
+
+
+def test_a_target_year_before_the_base_year_is_refused_and_nothing_saved(client, alice, kst):
+    client.force_login(alice)
+    response = client.post(
+        NEW_URL, indicator_data(kst, **{**BASE_YEAR_TARGET, "target_year": "2009"})
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["target_year"] == [
+        "The target year comes after the base year."
+    ]
+    assert 'value="2009"' in response.content.decode()
+    assert not Indicator.objects.exists()
+
+
+def test_the_indicator_page_states_its_target_against_the_base_year(client, vera, kst):
+    indicator = Indicator(name="Verdachten", theme=kst, target_change_unit="percent")
+    indicator.base_year, indicator.base_value, indicator.target_year = 2010, 475, 2014
+    indicator.target_change = 25
+    indicator.save()
+    client.force_login(vera)
+
+    page = client.get(indicator.get_absolute_url()).content.decode()
+
+    assert "Target for 2014: 594 (+25 % on 475 in 2010)." in page

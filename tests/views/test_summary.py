@@ -177,10 +177,11 @@ def test_the_page_needs_the_same_number_of_queries_for_3_and_30_measures(
     # builder: 8 previous letter, 9 measures (readable_measures: a coordinator reads all),
     # 10 themes, 11 plans, 12 action lines, 13 organisations, 14 their former names,
     # 15 updates, 16 events, 17 links between measures, 18 links to documents (none: the
-    # documents are not read), 19 indicators, 20 indicator values, 21 commitments with the
-    # letters that answered them; 22 the sent letters whose corrections the page offers;
-    # 23 the draft letters of the period (whose text the coordinator may write)
-    with django_assert_num_queries(23):
+    # documents are not read), 19 indicators, 20 indicator values, 21 the order of their
+    # categories, 22 commitments with the letters that answered them; 23 the sent letters
+    # whose corrections the page offers; 24 the draft letters of the period (whose text the
+    # coordinator may write)
+    with django_assert_num_queries(24):
         response = client.get(URL, PERIOD)
     assert response.status_code == 200
     summary = response.context["summary"]

@@ -312,3 +312,25 @@ def test_checking_a_draft_changed_since_the_page_was_shown_is_refused(client, al
     letter.refresh_from_db()
     assert letter.checked_at is None
     assert "Someone else saved this while you were editing it." in response.content.decode()
+
+
+def test_a_draft_letter_chooses_the_first_year_of_its_figure_tables(client, alice, db):
+    client.force_login(alice)
+    client.post(reverse("measures:letter_create"), {**NEW, "figures_from_year": "2010"})
+
+    assert ProgressLetter.objects.get().figures_from_year == 2010
+
+
+def test_figures_from_after_the_letters_period_are_refused_with_a_message(client, alice, db):
+    client.force_login(alice)
+    response = client.post(
+        reverse("measures:letter_create"),
+        {**NEW, "figures_from_year": "2016"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert ProgressLetter.objects.count() == 0
+    assert "The figures cannot start after the last year the letter reports on (2015)." in content
+    assert 'value="2016"' in content

@@ -266,7 +266,9 @@ def correction_sentences(corrections):
         reported = f" (eerder gemeld: {then.realised_text})" if then is not None else ""
         target = f", streven {now.target_text}" if now.target is not None else ""
         items.append(
-            f"{clean(table.title)}, {now.year}: gerealiseerd {now.realised_text}{target}{reported}."
+            f"{clean(table.title)}, {period_text(now)}"
+            f"{', ' + clean(now.breakdown) if now.breakdown else ''}: "
+            f"gerealiseerd {now.realised_text}{target}{reported}."
         )
     for then, now in corrections.commitments:
         if now is None:
@@ -277,12 +279,101 @@ def correction_sentences(corrections):
     return intro, items
 
 
-FIGURE_HEADERS = ("Jaar", "Streven", "Gerealiseerd", "Verschil", "Ten opzichte van vorig jaar")
+FIGURE_HEADERS = ("Jaar", "Streven", "Gerealiseerd", "Verschil", "% van streven")
+FIGURE_HEADERS_WITH_CATEGORIES = ("Jaar en categorie", *FIGURE_HEADERS[1:])
 SOURCE_PREFIX = "Bron"
 NOTE_PREFIX = "Toelichting"
+PROVISIONAL_MARK = "*"
+PROVISIONAL_NOTE = "* voorlopig cijfer"
+
+
+def figure_headers(table):
+    return FIGURE_HEADERS_WITH_CATEGORIES if table.has_categories else FIGURE_HEADERS
+
+
+def period_text(row):
+    """Return the period of a figure as the letters write it: "2014", "1e kwartaal 2010"."""
+    return f"{row.quarter}e kwartaal {row.year}" if row.quarter else str(row.year)
+
+
+def figure_cells(row):
+    """Return the cells of a figure table's row: its label (the year, or the category under
+    its year), target, realised, difference and % of target. A provisional realised figure is
+    marked "1.234*"; the target of the year a base-year target names carries its change on the
+    base, "594 (+25 %)", and a realised figure after the base year its own, "560 (+17,9 %)",
+    as the letters write them. A year recorded only by category has a row of its year alone."""
+    label = clean(row.breakdown) if row.is_category else period_text(row)
+    if not row.recorded:
+        return (label, "", "", "", "")
+    target = row.target_text
+    if row.target_change_text and row.target is not None:
+        target += f" ({row.target_change_text})"
+    realised = row.realised_text
+    if row.provisional and row.realised is not None:
+        realised += PROVISIONAL_MARK
+    if row.realised_change_text:
+        realised += f" ({row.realised_change_text})"
+    return (label, target, realised, row.difference_text, row.percentage_of_target_text)
+
+
+def figure_target_line(table):
+    """Return the sentence that states a target set against a base year, as the letters do:
+    "Doelstelling voor 2014: 594 (+25 % ten opzichte van 2010: 475)."; "" without one."""
+    if table.base_target is None:
+        return ""
+    return (
+        f"Doelstelling voor {table.target_year}: {table.base_target_text} "
+        f"({table.target_change_text} ten opzichte van {table.base_year}: "
+        f"{table.amount_text(table.base_value)})."
+    )
+
+
+def figure_lines(table):
+    """Return the lines printed under a figure table, after its source: the target set
+    against a base year, the provisional mark's meaning, what the brackets hold, the years
+    given only by category, and each value's note ("Toelichting 2015: …", "Toelichting
+    2014, Regio's: …")."""
+    target = figure_target_line(table)
+    lines = [target] if target else []
+    if table.has_provisional:
+        lines.append(PROVISIONAL_NOTE)
+    if table.shows_base_change and any(row.realised_change is not None for row in table.rows):
+        lines.append(
+            f"Tussen haakjes: de verandering ten opzichte van {table.base_year} "
+            f"({table.amount_text(table.base_value)})."
+        )
+    missing = table.periods_without_total
+    if missing:
+        years = ", ".join(period_text(row) for row in missing)
+        lines.append(
+            f"Voor {years} is alleen de uitsplitsing bekend; de categorieën vormen samen niet "
+            "noodzakelijk het totaal, dat daarom niet is berekend."
+        )
+    return lines + figure_notes(table)
 
 
 def figure_notes(table):
     """Return the lines a figure table's notes are printed as, under its source: "Toelichting
-    2015: …"."""
-    return [f"{NOTE_PREFIX} {year}: {note}" for year, note in table.notes]
+    2015: …", for a category "Toelichting 2014, Regio's: …"."""
+    return [
+        f"{NOTE_PREFIX} {period_text(row)}{', ' + row.breakdown if row.breakdown else ''}: "
+        f"{row.note}"
+        for row in table.notes
+    ]
+
+
+def chart_alt_text(table):
+    """Return the text alternative of a figure table's chart: what it shows and its numbers."""
+    years = "; ".join(
+        f"{period_text(row)}: streven {row.target_text}, gerealiseerd {row.realised_text}"
+        for row in table.totals
+    )
+    per = "kwartaal" if any(row.quarter for row in table.totals) else "jaar"
+    return clean(
+        f"Grafiek bij tabel {table.number}, {table.title}: gerealiseerd tegenover "
+        f"streven per {per}. {years}."
+    )
+
+
+def chart_title(table):
+    return clean(f"Grafiek: {table.title}")

@@ -6,7 +6,6 @@ import io
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-from django.utils import translation
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.image import image as docx_image
@@ -21,17 +20,17 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text import paragraph as docx_paragraph
 
 from ...formatting import date_nl
-from ...models import Indicator, IndicatorValue
-from ..charts import indicator_chart_png
+from ..charts import svg_png, table_chart_svg
 from ..collector import collector_paused
 from ..text import BULLETS
 from . import (
     ASSESSMENT_HEADING,
     COMMITMENTS_HEADING,
     CORRECTIONS_HEADING,
-    FIGURE_HEADERS,
     SOURCE_PREFIX,
     assessment_number,
+    chart_alt_text,
+    chart_title,
     clean,
     closing,
     commitment_answer,
@@ -40,7 +39,9 @@ from . import (
     commitments_number,
     corrections_section,
     dated_news,
-    figure_notes,
+    figure_cells,
+    figure_headers,
+    figure_lines,
     has_news,
     letter_title,
     link_sentence,
@@ -54,9 +55,13 @@ from . import (
 
 LANGUAGE = "nl-NL"
 DARK_BLUE = RGBColor(0x15, 0x42, 0x73)
-COLUMN_WIDTHS = (Cm(1.8), Cm(2.8), Cm(3.0), Cm(2.6), Cm(4.6))
+# Within the 16 cm of text of an A4 page with 2,5 cm margins; a table with categories has a
+# wider first column for their names.
+COLUMN_WIDTHS = (Cm(2.0), Cm(3.2), Cm(3.6), Cm(2.4), Cm(2.8))
+COLUMN_WIDTHS_WITH_CATEGORIES = (Cm(4.0), Cm(3.2), Cm(3.4), Cm(2.2), Cm(3.0))
+CATEGORY_INDENT = Cm(0.4)
 HEADER_FILL = "E8EEF5"
-CHART_WIDTH = Cm(14.8)  # as wide as the figure table
+CHART_WIDTH = Cm(14.8)  # within the text width, about as wide as a figure table
 
 
 def _set_language(document):
@@ -332,12 +337,12 @@ CELL_FONT = '<w:sz w:val="20"/>'  # 10 pt
 SHADING = f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>'
 
 
-def _row_xml(texts, run_properties, cell_properties="", row_properties=""):
-    """Return a table row of `texts`, the first left and the others right aligned, each cell
-    as wide as its column in `COLUMN_WIDTHS`."""
+def _row_xml(texts, widths, run_properties, cell_properties="", row_properties="", indent=0):
+    """Return a table row of `texts`, the first left aligned (indented `indent` twips) and the
+    others right aligned, each cell as wide as its column in `widths`."""
     cells = []
-    for i, (text, width) in enumerate(zip(texts, COLUMN_WIDTHS, strict=True)):
-        align = '<w:jc w:val="right"/>' if i else ""
+    for i, (text, width) in enumerate(zip(texts, widths, strict=True)):
+        align = '<w:jc w:val="right"/>' if i else (f'<w:ind w:left="{indent}"/>' if indent else "")
         cells.append(
             f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width.twips}"/>{cell_properties}</w:tcPr>'
             f"<w:p><w:pPr>{CELL_SPACING}{align}</w:pPr>{run_xml(text, run_properties)}</w:p></w:tc>"
@@ -346,35 +351,43 @@ def _row_xml(texts, run_properties, cell_properties="", row_properties=""):
 
 
 def figure_table_xml(blocks, table):
-    """Return the caption, the table and the source line of a figure table as WordprocessingML,
-    as python-docx's table API wrote them: a "Table Grid" table with fixed column widths, a
-    shaded header row Word repeats on every page, and every paragraph kept with the next so
+    """Return the caption, the table and the lines under it of a figure table as
+    WordprocessingML, as python-docx's table API wrote them: a "Table Grid" table with fixed
+    column widths within the page's text width, a shaded header row Word repeats on every
+    page, each year's categories indented under it, and every paragraph kept with the next so
     the table, its source and its chart stay on one page."""
     caption = run_xml(f"Tabel {table.number}: {table.title}")
     caption_style = quoteattr(blocks.style_id("Caption"))
     grid_style = quoteattr(blocks.document.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE))
-    columns = "".join(f'<w:gridCol w:w="{width.twips}"/>' for width in COLUMN_WIDTHS)
+    widths = COLUMN_WIDTHS_WITH_CATEGORIES if table.has_categories else COLUMN_WIDTHS
+    columns = "".join(f'<w:gridCol w:w="{width.twips}"/>' for width in widths)
     rows = [
         _row_xml(
-            FIGURE_HEADERS,
+            figure_headers(table),
+            widths,
             f"<w:b/>{CELL_FONT}",
             SHADING,
             '<w:trPr><w:tblHeader w:val="true"/></w:trPr>',
         )
     ]
     for row in table.rows:
-        values = (str(row.year), row.target_text, row.realised_text, row.difference_text)
-        rows.append(_row_xml((*values, row.change_text), CELL_FONT))
+        indent = CATEGORY_INDENT.twips if row.is_category else 0
+        # With categories the year's row (its total) is bold, its categories plain.
+        bold = table.has_categories and not row.is_category
+        properties = f"<w:b/>{CELL_FONT}" if bold else CELL_FONT
+        rows.append(_row_xml(figure_cells(row), widths, properties, indent=indent))
     parts = [
         f"<w:p><w:pPr><w:pStyle w:val={caption_style}/><w:keepNext/></w:pPr>{caption}</w:p>",
+    ]
+    parts.append(
         f"<w:tbl><w:tblPr><w:tblStyle w:val={grid_style}/>"
         f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblLayout w:type="fixed"/>'
-        f"{TABLE_LOOK}</w:tblPr><w:tblGrid>{columns}</w:tblGrid>{''.join(rows)}</w:tbl>",
-    ]
+        f"{TABLE_LOOK}</w:tblPr><w:tblGrid>{columns}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
     if table.source:
         source = run_xml(f"{SOURCE_PREFIX}: {table.source}", '<w:i/><w:sz w:val="18"/>')
         parts.append(f"<w:p><w:pPr><w:keepNext/></w:pPr>{source}</w:p>")
-    for line in figure_notes(table):
+    for line in figure_lines(table):
         note = run_xml(line, '<w:sz w:val="18"/>')
         parts.append(f"<w:p><w:pPr><w:keepNext/></w:pPr>{note}</w:p>")
     return parts
@@ -385,47 +398,16 @@ def _figure_table(blocks, table):
     _figure_chart(blocks, table)
 
 
-def chart_data(table):
-    """Return the (indicator, values) `indicator_chart_png` draws, made from the table's rows
-    as unsaved objects: the builder carries every number, the renderer does not query."""
-    indicator = Indicator(pk=table.indicator_id, name=table.title, unit=table.unit)
-    values = [
-        IndicatorValue(
-            indicator=indicator,
-            year=row.year,
-            quarter=0,
-            breakdown="",
-            target=row.target,
-            realised=row.realised,
-        )
-        for row in table.rows
-    ]
-    return indicator, values
-
-
-def chart_alt_text(table):
-    """Return the alt text of a figure table's chart: what it shows and its numbers."""
-    years = "; ".join(
-        f"{row.year}: streven {row.target_text}, gerealiseerd {row.realised_text}"
-        for row in table.rows
-    )
-    return clean(
-        f"Grafiek bij tabel {table.number}, {table.title}: gerealiseerd tegenover "
-        f"streven per jaar. {years}."
-    )
-
-
 def _figure_chart(blocks, table):
     """Put the chart of `table` under it, with alt text in `wp:docPr/@descr`."""
-    if not table.rows:
+    svg = table_chart_svg(table)
+    if not svg:
         return
-    with translation.override("nl"):
-        png = indicator_chart_png(*chart_data(table))
-    picture = blocks.picture(io.BytesIO(png), CHART_WIDTH)
+    picture = blocks.picture(io.BytesIO(svg_png(svg, 2)), CHART_WIDTH)
     picture.paragraph_format.space_before = Pt(6)
     for doc_pr in picture._p.xpath(".//wp:docPr"):
         doc_pr.set("descr", chart_alt_text(table))
-        doc_pr.set("title", clean(f"Grafiek: {table.title}"))
+        doc_pr.set("title", chart_title(table))
 
 
 @collector_paused

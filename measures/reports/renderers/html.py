@@ -13,13 +13,13 @@ from html import escape
 from django.utils.safestring import mark_safe
 
 from ...formatting import date_nl
+from ..charts import table_chart_svg
 from ..collector import collector_paused
 from ..text import BULLETS
 from . import (
     ASSESSMENT_HEADING,
     COMMITMENTS_HEADING,
     CORRECTIONS_HEADING,
-    FIGURE_HEADERS,
     assessment_number,
     closing,
     commitment_answer,
@@ -28,13 +28,16 @@ from . import (
     commitments_number,
     corrections_section,
     dated_news,
-    figure_notes,
+    figure_cells,
+    figure_headers,
+    figure_lines,
     has_news,
     letter_title,
     link_sentence,
     no_progress_line,
     opening,
     paragraphs,
+    period_text,
     place_and_date,
     quiet_line,
     status_line,
@@ -105,22 +108,38 @@ def _measure(out, measure, h4):
 
 
 def _figure_table(out, table):
+    """A figure table: its caption, the table (each year's categories indented under it),
+    its source, the lines under it (`figure_lines`), and its chart (inline SVG, described
+    by its title and text; the table above holds the same numbers)."""
     out.append('<div class="figure-table">')
-    out.append('<table class="table table-sm table-figures">')
+    kind = " figure-categories" if table.has_categories else ""
+    out.append(f'<table class="table table-sm table-figures{kind}">')
     out.append(f"<caption>Tabel {table.number}: {escape(table.title)}</caption>")
-    headers = "".join(f'<th scope="col">{escape(header)}</th>' for header in FIGURE_HEADERS)
+    headers = "".join(f'<th scope="col">{escape(header)}</th>' for header in figure_headers(table))
     out.append(f"<thead><tr>{headers}</tr></thead>")
     out.append("<tbody>")
     for row in table.rows:
-        cells = (row.target_text, row.realised_text, row.difference_text, row.change_text)
+        label, *cells = figure_cells(row)
         tds = "".join(f"<td>{escape(cell)}</td>" for cell in cells)
-        out.append(f'<tr><th scope="row">{row.year}</th>{tds}</tr>')
+        if row.is_category:
+            out.append(
+                f'<tr class="figure-category"><th scope="row">'
+                f'<span class="visually-hidden">{period_text(row)}: </span>'
+                f"{escape(label)}</th>{tds}</tr>"
+            )
+        else:
+            kind = "figure-year" if table.has_categories else "figure-row"
+            out.append(f'<tr class="{kind}"><th scope="row">{escape(label)}</th>{tds}</tr>')
     out.append("</tbody>")
     out.append("</table>")
     if table.source:
         out.append(f'<p class="figure-source"><em>Bron: {escape(table.source)}</em></p>')
-    for line in figure_notes(table):
+    for line in figure_lines(table):
         out.append(f'<p class="figure-note">{escape(line)}</p>')
+    svg = table_chart_svg(table)
+    if svg:
+        # Built by charts.py, every text in it escaped there.
+        out.append(f'<figure class="figure-chart">{svg}</figure>')
     out.append("</div>")
 
 

@@ -8,7 +8,6 @@ from . import (
     ASSESSMENT_HEADING,
     COMMITMENTS_HEADING,
     CORRECTIONS_HEADING,
-    FIGURE_HEADERS,
     SOURCE_PREFIX,
     assessment_number,
     clean,
@@ -19,13 +18,16 @@ from . import (
     commitments_number,
     corrections_section,
     dated_news,
-    figure_notes,
+    figure_cells,
+    figure_headers,
+    figure_lines,
     has_news,
     letter_title,
     link_sentence,
     no_progress_line,
     opening,
     paragraphs,
+    period_text,
     place_and_date,
     quiet_line,
     status_line,
@@ -90,6 +92,25 @@ def passage_markdown(passage, note=None):
     return out
 
 
+def _figure_table(table):
+    """Return the lines of a figure table: its caption, a pipe table (a category's label
+    says its year: a pipe table cannot indent), its source and the lines under it."""
+    out = [f"**Tabel {table.number}: {escape(table.title)}**", ""]
+    out.append("| " + " | ".join(escape(h, line_start=False) for h in figure_headers(table)) + " |")
+    out.append("| --- | ---: | ---: | ---: | ---: |")
+    for row in table.rows:
+        label, *cells = figure_cells(row)
+        if row.is_category:
+            label = f"{period_text(row)}: {label}"
+        out.append("| " + " | ".join(escape(c, line_start=False) for c in (label, *cells)) + " |")
+    out.append("")
+    if table.source:
+        out += [f"*{SOURCE_PREFIX}: {escape(table.source)}*", ""]
+    for line in figure_lines(table):
+        out += [escape(line), ""]
+    return out
+
+
 def render_markdown(summary):
     """Return the summary as a Markdown document (str)."""
     out = [f"# {escape(letter_title(summary))}", "", escape(place_and_date(summary)), ""]
@@ -126,23 +147,7 @@ def render_markdown(summary):
             if line.quiet:
                 out += [escape(quiet_line(line.quiet)), ""]
         for table in theme.figures:
-            out += [f"**Tabel {table.number}: {escape(table.title)}**", ""]
-            out.append("| " + " | ".join(FIGURE_HEADERS) + " |")
-            out.append("| --- | ---: | ---: | ---: | ---: |")
-            for row in table.rows:
-                cells = (
-                    str(row.year),
-                    row.target_text,
-                    row.realised_text,
-                    row.difference_text,
-                    row.change_text,
-                )
-                out.append("| " + " | ".join(escape(c, line_start=False) for c in cells) + " |")
-            out.append("")
-            if table.source:
-                out += [f"*{SOURCE_PREFIX}: {escape(table.source)}*", ""]
-            for line in figure_notes(table):
-                out += [escape(line), ""]
+            out += _figure_table(table)
     if summary.assessment:
         out += [f"## {assessment_number(summary)}\\. {ASSESSMENT_HEADING}", ""]
         out += passage_markdown(summary.assessment)

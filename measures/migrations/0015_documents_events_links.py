@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0013_letter_passages"),
+        ("measures", "0014_figures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
