@@ -291,9 +291,10 @@ def test_the_figures_need_the_same_queries_however_many_indicators_values_and_ca
             for order in range(1, count // 2 + 2):
                 value(indicator, year, breakdown=f"Deel {order}", realised=1, minute=order)
     # 1 previous letter, 2 measures, 3 themes, 4 plans, 5 action lines, 6 organisations,
-    # 7 progress updates, 8 indicators, 9 their yearly values, 10 their categories' order,
-    # 11 commitments
-    with django_assert_num_queries(11):
+    # 7 their former names, 8 progress updates, 9 events, 10 links to documents (no measure:
+    # neither the links between measures nor the documents are read), 11 indicators, 12 their
+    # yearly values, 13 their categories' order, 14 commitments
+    with django_assert_num_queries(14):
         summary = build_summary(START, END)
     assert len(summary.figure_tables) == count
     assert len(summary.figure_tables[0].rows) == (count + 1) * (count // 2 + 2)
