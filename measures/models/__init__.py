@@ -14,7 +14,8 @@ from .commitments import Commitment, CommitmentLink, CommitmentQuerySet
 from .files import FileKind, StoredFile, file_response
 from .history import HistoryOrigin, TrackedHistory, history
 from .indicators import Indicator, IndicatorBreakdown, IndicatorValue, IndicatorValueQuerySet
-from .letters import ProgressLetter, ProgressLetterQuerySet
+from .letterheads import LetterTemplate, LetterTemplateQuerySet
+from .letters import DEFAULT_ADDRESSEE, ProgressLetter, ProgressLetterQuerySet
 from .measures import (
     HistoricalMeasureQuerySet,
     HistoricalProgressUpdateQuerySet,
@@ -53,6 +54,9 @@ from .reference import (
 )
 
 __all__ = [
+    "DEFAULT_ADDRESSEE",
+    "LetterTemplate",
+    "LetterTemplateQuerySet",
     "FileKind",
     "StoredFile",
     "file_response",

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from .. import formatting
 from ..history.asof import records_at, status_on
 from ..models import (
+    DEFAULT_ADDRESSEE,
     ActionLine,
     Commitment,
     CommitmentKind,
@@ -36,12 +37,14 @@ from ..models import (
     IndicatorUnit,
     IndicatorValue,
     LetterKind,
+    LetterTemplate,
     Measure,
     MeasureStatus,
     Organisation,
     Plan,
     ProgressLetter,
     ProgressUpdate,
+    StoredFile,
     Theme,
     UpdateState,
     Visibility,
@@ -103,6 +106,23 @@ class LetterRef:
     date: datetime.date
     kamerstuk: str = ""
     note: int | None = None
+
+
+@dataclass
+class Frame:
+    """What a letter's frame carries around its text: the letter's own addressee and references
+    (a draft without a letter: the defaults), and the department's letterhead in use when the
+    letter was sent (a draft: now), or the neutral frame without one."""
+
+    addressee: str = DEFAULT_ADDRESSEE
+    our_reference: str = ""
+    your_reference: str = ""
+    enclosures: str = ""
+    department: str = ""
+    sender_address: str = ""
+    logo: bytes | None = None
+    logo_type: str = ""
+    template: bytes | None = None  # the department's .docx template
 
 
 @dataclass
@@ -370,6 +390,7 @@ class Summary:
     signed_by: str = ""
     signed_title: str = ""
     corrections: list["Corrections"] = field(default_factory=list)
+    frame: Frame = field(default_factory=Frame)
 
     @property
     def measures(self):
@@ -729,6 +750,7 @@ def build_summary(
     letter_ref = None
     if letter is not None:
         letter_ref = LetterRef(letter.pk, letter.title, letter.date, letter.kamerstuk)
+    frame, closing_title = _frame(letter, known)
     return Summary(
         start=start,
         end=end,
@@ -758,13 +780,51 @@ def build_summary(
         ),
         letter=letter_ref,
         signed_by=letter.signed_by if letter else "",
-        signed_title=letter.signed_title if letter else "",
+        signed_title=(letter.signed_title if letter else "") or closing_title,
+        frame=frame,
         corrections=(
             _corrections_to_offer(previous, end, user)
             if with_corrections and known is None and only is None
             else []
         ),
     )
+
+
+def _frame(letter, known):
+    """Return (the Frame of `letter` or of a draft without one, the minister's title of the
+    letterhead) as recorded at `known`: the letterhead in use then (1 query) and its files (1
+    query, none without files)."""
+    frame = Frame()
+    if letter is not None:
+        frame.addressee = letter.addressee
+        frame.our_reference = letter.our_reference
+        frame.your_reference = letter.your_reference
+        frame.enclosures = letter.enclosures
+    letterhead = (
+        records_at(LetterTemplate, known)
+        .filter(in_use=True)
+        .values("department", "sender_address", "closing_title", "logo_id", "docx_id")
+        .first()
+    )
+    if letterhead is None:
+        return frame, ""
+    frame.department = letterhead["department"]
+    frame.sender_address = letterhead["sender_address"]
+    file_ids = [pk for pk in (letterhead["logo_id"], letterhead["docx_id"]) if pk]
+    if file_ids:
+        files = {
+            row["id"]: row
+            for row in StoredFile.objects.filter(pk__in=file_ids).values(
+                "id", "data", "content_type"
+            )
+        }
+        logo = files.get(letterhead["logo_id"])
+        if logo is not None:
+            frame.logo, frame.logo_type = bytes(logo["data"]), logo["content_type"]
+        template = files.get(letterhead["docx_id"])
+        if template is not None:
+            frame.template = bytes(template["data"])
+    return frame, letterhead["closing_title"]
 
 
 def _figures(theme_ids, start, end, known, *, only=None):

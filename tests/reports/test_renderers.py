@@ -83,7 +83,10 @@ def test_word_has_real_numbered_headings_per_theme_and_action_line(summary):
     document = Document(io.BytesIO(render_docx(summary)))
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name != "Normal"]
 
-    assert ("Title", "Voortgang aanpak kinderpornografie en kindersekstoerisme") in headings
+    # The title is the frame's subject ("Betreft"), not a heading of its own.
+    assert "Betreft\tVoortgang aanpak kinderpornografie en kindersekstoerisme" in [
+        p.text for p in document.paragraphs
+    ]
     assert ("Heading 1", "1. Kinderpornografie") in headings
     assert ("Heading 1", "2. Kindersekstoerisme") in headings
     assert ("Heading 2", "2.1 Preventie") in headings
@@ -154,7 +157,7 @@ def test_word_is_a_dutch_letter_with_date_notes_and_closing(summary):
     text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
 
     assert 'w:lang w:val="nl-NL"' in styles_xml
-    assert "Den Haag, 1 juni 2015" in text
+    assert "Datum\t1 juni 2015" in text
     assert "vorige voortgangsbrief van 4 september 2014" in text
     assert "De Minister van Veiligheid en Justitie,\nG.A. van der Steur" in text
     assert document_xml.count("<w:footnoteReference ") == 4
