@@ -24,8 +24,13 @@ class LetterForm(TrackerFormMixin, forms.ModelForm):
             "kamerstuk",
             "signed_by",
             "signed_title",
+            "addressee",
+            "our_reference",
+            "your_reference",
+            "enclosures",
         ]
         widgets = {
+            "addressee": forms.Textarea(attrs={"rows": 4}),
             "date": DateInput(),
             "period_start": DateInput(),
             "period_end": DateInput(),
@@ -36,6 +41,7 @@ class LetterForm(TrackerFormMixin, forms.ModelForm):
         "date": _("Enter the date of the letter."),
         "period_start": _("Enter the first day of the period the letter reports on."),
         "period_end": _("Enter the last day of the period the letter reports on."),
+        "addressee": _("Enter the addressee of the letter."),
     }
 
     def __init__(self, *args, **kwargs):

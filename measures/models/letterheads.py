@@ -84,10 +84,17 @@ class LetterTemplate(Versioned):
     def __str__(self):
         return self.department
 
+    def prepare_change(self):
+        # A newly uploaded file is saved in the same transaction as the change that points to
+        # it: a change refused after this leaves no file behind.
+        for stored in (self.logo, self.docx):
+            if stored is not None and stored.pk is None:
+                stored.save()
+
     def clean(self):
         self.department = self.department.strip()
         self.closing_title = self.closing_title.strip().rstrip(",").rstrip()
-        if self.docx_id is not None:
+        if self.docx is not None:
             try:
                 check_template(bytes(self.docx.data))
             except ValidationError as error:
