@@ -46,7 +46,7 @@ class LetterTemplateForm(TrackerFormMixin, VersionedFormMixin, forms.ModelForm):
     def _stored(self, name, kind):
         """Return what the letterhead's `name` becomes: the file uploaded (checked, unsaved),
         none when removed, else the one it has."""
-        upload = self.cleaned_data.get(name)
+        upload = self.files.get(self.add_prefix(name))  # cleaned_data holds the initial id
         if upload:
             return StoredFile.from_upload(upload, [kind], by=self.uploader)
         if self.data.get(self.add_prefix(f"remove_{name}")):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import DateField
-from ..models import ProgressLetter
+from ..models import DEFAULT_ADDRESSEE, ProgressLetter
 from ..widgets import DateInput
 from .base import TrackerFormMixin
 from .measures import VersionedFormMixin
@@ -41,7 +41,6 @@ class LetterForm(TrackerFormMixin, forms.ModelForm):
         "date": _("Enter the date of the letter."),
         "period_start": _("Enter the first day of the period the letter reports on."),
         "period_end": _("Enter the last day of the period the letter reports on."),
-        "addressee": _("Enter the addressee of the letter."),
     }
 
     def __init__(self, *args, **kwargs):
@@ -49,6 +48,13 @@ class LetterForm(TrackerFormMixin, forms.ModelForm):
         for name in ("date", "period_start", "period_end"):
             self.fields[name].required = True
             self.fields[name].input_formats = ["%Y-%m-%d"]
+        self.fields["addressee"].required = False
+        self.fields["addressee"].help_text = _(
+            "One line per line; left empty: the Speaker of the House of Representatives."
+        )
+
+    def clean_addressee(self):
+        return self.cleaned_data["addressee"].strip() or DEFAULT_ADDRESSEE
 
 
 class LetterSendForm(TrackerFormMixin, VersionedFormMixin, forms.Form):

@@ -176,9 +176,9 @@ def test_the_page_needs_the_same_number_of_queries_for_3_and_30_measures(
     # 5-7 theme, plan and organisation choices of the form,
     # builder: 8 previous letter, 9 measures (readable_measures: a coordinator reads all),
     # 10 themes, 11 plans, 12 action lines, 13 organisations, 14 updates, 15 indicators,
-    # 16 indicator values, 17 commitments with the letters that answered them; 18 the sent
-    # letters whose corrections the page offers
-    with django_assert_num_queries(18):
+    # 16 indicator values, 17 commitments with the letters that answered them, 18 the
+    # letterhead in use; 19 the sent letters whose corrections the page offers
+    with django_assert_num_queries(19):
         response = client.get(URL, PERIOD)
     assert response.status_code == 200
     summary = response.context["summary"]
