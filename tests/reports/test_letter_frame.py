@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from measures.docx_frame import PLACEHOLDERS, check_template, default_template
 from measures.models import DEFAULT_ADDRESSEE, FileKind, LetterTemplate, StoredFile
 from measures.reports.renderers.docx import render_docx
+from measures.reports.renderers.html import render_letter_html
 from measures.reports.renderers.pdf import render_pdf
 from measures.reports.summary import build_summary, letter_summary
 from tests import summary_data
@@ -258,3 +259,21 @@ def test_a_draft_summary_without_a_letter_has_the_default_frame(letter_data, ali
     assert summary.frame.our_reference == ""
     assert summary.frame.department == "Ministerie van Testzaken"
     assert summary.signed_title == "De Minister van Testzaken"
+
+
+def test_the_pdfs_html_writes_notes_at_their_references_and_the_page_keeps_its_list(
+    letter_data, alice
+):
+    letterhead(alice, department=HOSTILE)
+    summary = letter_summary(letter_data["letter"])
+    note = summary.notes[0].text
+
+    printed = render_letter_html(summary, top=1, frame=True)
+    page = render_letter_html(summary, top=2)
+
+    assert f'<span class="footnote">{note}</span>' in printed
+    assert "letter-notes" not in printed and 'href="#note-' not in printed
+    assert '<p class="wordmark">&lt;w:p&gt;&lt;w:t&gt;x&lt;/w:t&gt;&lt;/w:p&gt; &amp;' in printed
+    assert "<script>" not in printed
+    assert f'<li id="note-1">{note}</li>' in page and "footnote" not in page
+    assert "wordmark" not in page and "Ons kenmerk" not in page
