@@ -14,7 +14,14 @@ from .commitments import Commitment, CommitmentLink, CommitmentQuerySet
 from .files import FileKind, StoredFile, file_response
 from .history import HistoryOrigin, TrackedHistory, history
 from .indicators import Indicator, IndicatorBreakdown, IndicatorValue, IndicatorValueQuerySet
-from .letters import LetterPassage, ProgressLetter, ProgressLetterQuerySet, passage_key
+from .letterheads import LetterTemplate, LetterTemplateQuerySet
+from .letters import (
+    DEFAULT_ADDRESSEE,
+    LetterPassage,
+    ProgressLetter,
+    ProgressLetterQuerySet,
+    passage_key,
+)
 from .measures import (
     HistoricalMeasureQuerySet,
     HistoricalProgressUpdateQuerySet,
@@ -55,6 +62,9 @@ from .reference import (
 )
 
 __all__ = [
+    "DEFAULT_ADDRESSEE",
+    "LetterTemplate",
+    "LetterTemplateQuerySet",
     "FileKind",
     "StoredFile",
     "file_response",

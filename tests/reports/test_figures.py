@@ -292,8 +292,8 @@ def test_the_figures_need_the_same_queries_however_many_indicators_values_and_ca
                 value(indicator, year, breakdown=f"Deel {order}", realised=1, minute=order)
     # 1 previous letter, 2 measures, 3 themes, 4 plans, 5 action lines, 6 organisations,
     # 7 progress updates, 8 indicators, 9 their yearly values, 10 their categories' order,
-    # 11 commitments
-    with django_assert_num_queries(11):
+    # 11 commitments, 12 the letterhead in use
+    with django_assert_num_queries(12):
         summary = build_summary(START, END)
     assert len(summary.figure_tables) == count
     assert len(summary.figure_tables[0].rows) == (count + 1) * (count // 2 + 2)
@@ -459,7 +459,7 @@ def test_markdown_tables_parse_with_the_columns_and_categories(summary):
 
 def test_word_tables_fit_the_page_and_show_categories_marks_and_charts(summary):
     document = Document(io.BytesIO(render_docx(summary)))
-    cases = document.tables[0]
+    cases = document.tables[1]  # after the frame's addressee and references
 
     widths = [int(col.get(qn("w:w"))) for col in cases._tbl.tblGrid.iter(qn("w:gridCol"))]
     assert sum(widths) <= 16 * 567  # twips in the 16 cm of text of A4 with 2,5 cm margins

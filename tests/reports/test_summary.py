@@ -377,7 +377,8 @@ def test_the_builder_needs_the_same_number_of_queries_for_3_and_30_measures(
     # period, its last day and the previous letter's day as expressions), 3 themes, 4 plans,
     # 5 action lines, 6 organisations (owners and authors), 7 progress updates dated in the
     # period, 8 indicators, 9 their yearly values, 10 the order of their categories,
-    # 11 commitments with the letters that answered them
+    # 11 commitments with the letters that answered them, 12 the letterhead in use (its files:
+    # none here)
     with django_assert_num_queries(11):
         summary = build_summary(START, END)
     assert len(summary.measures) == count

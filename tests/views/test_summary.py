@@ -178,8 +178,8 @@ def test_the_page_needs_the_same_number_of_queries_for_3_and_30_measures(
     # 10 themes, 11 plans, 12 action lines, 13 organisations, 14 updates, 15 indicators,
     # 16 indicator values, 17 the order of their categories, 18 commitments with the letters
     # that answered them; 19 the sent letters whose corrections the page offers; 20 the draft
-    # letters of the period (whose text the coordinator may write)
-    with django_assert_num_queries(20):
+    # letters of the period (whose text the coordinator may write); 21 the letterhead in use
+    with django_assert_num_queries(21):
         response = client.get(URL, PERIOD)
     assert response.status_code == 200
     summary = response.context["summary"]
