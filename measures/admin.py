@@ -421,6 +421,15 @@ class LetterPassageAdmin(VersionedAdmin):
         )
 
 
+@admin.register(models.LetterTemplate)
+class LetterTemplateAdmin(VersionedAdmin):
+    """The letterhead, for technical management: its files are chosen from those stored (the
+    letterhead page uploads them); a Word template is checked by the model as on that page."""
+
+    list_display = ["department", "in_use"]
+    raw_id_fields = ["logo", "docx"]
+
+
 class ProfileInline(SuperusersChangeProfiles, admin.StackedInline):
     model = models.Profile
     can_delete = False

@@ -8,10 +8,12 @@ from django.contrib import admin
 
 
 def domain_models():
+    """The models people change. Not a StoredFile: its bytes are never changed (a new file is a
+    new row) and the object that points to it (a document, the letterhead) keeps the history."""
     return [
         m
         for m in apps.get_app_config("measures").get_models()
-        if not m.__name__.startswith("Historical")
+        if not m.__name__.startswith("Historical") and m.__name__ != "StoredFile"
     ]
 
 

@@ -324,6 +324,17 @@ def cases(w):
             ("post", "/letters/new/", COORDINATOR_ONLY),
         ],
         "measures:letter_detail": [("get", f"/letters/{w['letter'].pk}/", EVERYONE)],
+        "measures:letter_template": [
+            ("get", "/letters/template/", COORDINATOR_ONLY),
+            ("post", "/letters/template/", COORDINATOR_ONLY),
+        ],
+        "measures:letter_template_example": [
+            ("get", "/letters/template/example/", COORDINATOR_ONLY),
+        ],
+        # No Word template is in use in this world: nothing to send back, to a coordinator.
+        "measures:letter_template_file": [
+            ("get", "/letters/template/file/", {**COORDINATOR_ONLY, COORDINATOR: 404}),
+        ],
         "measures:letter_check": [
             ("get", f"/letters/{w['letter'].pk}/check/", NOT_ALLOWED),
             ("post", f"/letters/{w['letter'].pk}/check/", COORDINATOR_ONLY),

@@ -12,7 +12,7 @@ from ..dates import DateField
 from ..formatting import date_nl
 from ..history.changes import stale_lines
 from ..locking import StaleEdit
-from ..models import ChangeReason, LetterPassage, ProgressLetter
+from ..models import DEFAULT_ADDRESSEE, ChangeReason, LetterPassage, ProgressLetter
 from ..reports.renderers import no_progress_line, opening, paragraphs, status_line
 from ..widgets import DateInput
 from .base import TrackerFormMixin
@@ -33,8 +33,13 @@ class LetterForm(TrackerFormMixin, forms.ModelForm):
             "signed_by",
             "signed_title",
             "figures_from_year",
+            "addressee",
+            "our_reference",
+            "your_reference",
+            "enclosures",
         ]
         widgets = {
+            "addressee": forms.Textarea(attrs={"rows": 4}),
             "date": DateInput(),
             "period_start": DateInput(),
             "period_end": DateInput(),
@@ -52,6 +57,13 @@ class LetterForm(TrackerFormMixin, forms.ModelForm):
         for name in ("date", "period_start", "period_end"):
             self.fields[name].required = True
             self.fields[name].input_formats = ["%Y-%m-%d"]
+        self.fields["addressee"].required = False
+        self.fields["addressee"].help_text = _(
+            "One line per line; left empty: the Speaker of the House of Representatives."
+        )
+
+    def clean_addressee(self):
+        return self.cleaned_data["addressee"].strip() or DEFAULT_ADDRESSEE
 
 
 class LetterSendForm(TrackerFormMixin, VersionedFormMixin, forms.Form):

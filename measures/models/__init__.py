@@ -25,7 +25,14 @@ from .documents import (
 from .files import FileKind, StoredFile, file_response
 from .history import HistoryOrigin, TrackedHistory, history
 from .indicators import Indicator, IndicatorBreakdown, IndicatorValue, IndicatorValueQuerySet
-from .letters import LetterPassage, ProgressLetter, ProgressLetterQuerySet, passage_key
+from .letterheads import LetterTemplate, LetterTemplateQuerySet
+from .letters import (
+    DEFAULT_ADDRESSEE,
+    LetterPassage,
+    ProgressLetter,
+    ProgressLetterQuerySet,
+    passage_key,
+)
 from .measures import (
     HistoricalMeasureQuerySet,
     HistoricalProgressUpdateQuerySet,
@@ -75,6 +82,9 @@ __all__ = [
     "MeasureLinkKind",
     "OrganisationName",
     "kamerstuk_reference",
+    "DEFAULT_ADDRESSEE",
+    "LetterTemplate",
+    "LetterTemplateQuerySet",
     "FileKind",
     "StoredFile",
     "file_response",

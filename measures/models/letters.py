@@ -25,6 +25,11 @@ from .reference import (
 
 # --- Letters -----------------------------------------------------------------------------------
 
+# Where a letter to parliament goes unless it says otherwise (the addressee block of its frame).
+DEFAULT_ADDRESSEE = (
+    "De Voorzitter van de Tweede Kamer der Staten-Generaal\nPostbus 20018\n2500 EA  DEN HAAG"
+)
+
 
 class ProgressLetterQuerySet(models.QuerySet):
     def sent(self):
@@ -75,7 +80,24 @@ class ProgressLetter(Versioned):
         _("parliamentary paper"), max_length=100, blank=True, help_text=_("e.g. 31 015, nr. 112")
     )
     signed_by = models.CharField(_("signed by"), max_length=200, blank=True)
-    signed_title = models.CharField(_("title of the signatory"), max_length=200, blank=True)
+    signed_title = models.CharField(
+        _("title of the signatory"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the minister's title of the letterhead in use."),
+    )
+    # The letter's frame: what a letter to parliament carries around its text besides its date,
+    # subject (title) and signatory.
+    addressee = models.TextField(
+        _("addressee"),
+        default=DEFAULT_ADDRESSEE,
+        help_text=_("The address block, one line per line."),
+    )
+    our_reference = models.CharField(_("our reference"), max_length=100, blank=True)
+    your_reference = models.CharField(_("your reference"), max_length=100, blank=True)
+    enclosures = models.CharField(
+        _("enclosures"), max_length=200, blank=True, help_text=_("e.g. 2, or the names")
+    )
     figures_from_year = models.PositiveSmallIntegerField(
         _("figures from year"),
         null=True,

@@ -40,6 +40,7 @@ from django.utils import timezone, translation
 from .. import formatting
 from ..history.asof import records_at, status_on
 from ..models import (
+    DEFAULT_ADDRESSEE,
     ActionLine,
     Commitment,
     CommitmentKind,
@@ -52,6 +53,7 @@ from ..models import (
     IndicatorValue,
     LetterKind,
     LetterPassage,
+    LetterTemplate,
     Measure,
     MeasureEvent,
     MeasureLink,
@@ -62,6 +64,7 @@ from ..models import (
     Plan,
     ProgressLetter,
     ProgressUpdate,
+    StoredFile,
     TargetChange,
     Theme,
     UpdateState,
@@ -139,6 +142,23 @@ class LetterRef:
     date: datetime.date
     kamerstuk: str = ""
     note: int | None = None
+
+
+@dataclass
+class Frame:
+    """What a letter's frame carries around its text: the letter's own addressee and references
+    (a draft without a letter: the defaults), and the department's letterhead in use when the
+    letter was sent (a draft: now), or the neutral frame without one."""
+
+    addressee: str = DEFAULT_ADDRESSEE
+    our_reference: str = ""
+    your_reference: str = ""
+    enclosures: str = ""
+    department: str = ""
+    sender_address: str = ""
+    logo: bytes | None = None
+    logo_type: str = ""
+    template: bytes | None = None  # the department's .docx template
 
 
 @dataclass
@@ -572,6 +592,7 @@ class Summary:
     opening_passage: Passage | None = None
     assessment: Passage | None = None
     closing_passage: Passage | None = None
+    frame: Frame = field(default_factory=Frame)
 
     @property
     def measures(self):
@@ -1075,6 +1096,7 @@ def build_summary(
         # Query: the letter's own words as recorded at `known` (as sent, for a sent letter).
         passages = _passages(letter, known)
         _hang_passages(passages, theme_sections)
+    frame, closing_title = _frame(letter, known)
     return Summary(
         start=start,
         end=end,
@@ -1104,7 +1126,8 @@ def build_summary(
         ),
         letter=letter_ref,
         signed_by=letter.signed_by if letter else "",
-        signed_title=letter.signed_title if letter else "",
+        signed_title=(letter.signed_title if letter else "") or closing_title,
+        frame=frame,
         corrections=(
             _corrections_to_offer(previous, end, user)
             if with_corrections and known is None and only is None
@@ -1149,6 +1172,43 @@ def _hang_passages(passages, theme_sections):
                 section.is_first_of_plan = False
             for entry in section.measures:
                 entry.replacement = passages.get(entry.key)
+
+
+def _frame(letter, known):
+    """Return (the Frame of `letter` or of a draft without one, the minister's title of the
+    letterhead) as recorded at `known`: the letterhead in use then (1 query) and its files (1
+    query, none without files)."""
+    frame = Frame()
+    if letter is not None:
+        frame.addressee = letter.addressee
+        frame.our_reference = letter.our_reference
+        frame.your_reference = letter.your_reference
+        frame.enclosures = letter.enclosures
+    letterhead = (
+        records_at(LetterTemplate, known)
+        .filter(in_use=True)
+        .values("department", "sender_address", "closing_title", "logo_id", "docx_id")
+        .first()
+    )
+    if letterhead is None:
+        return frame, ""
+    frame.department = letterhead["department"]
+    frame.sender_address = letterhead["sender_address"]
+    file_ids = [pk for pk in (letterhead["logo_id"], letterhead["docx_id"]) if pk]
+    if file_ids:
+        files = {
+            row["id"]: row
+            for row in StoredFile.objects.filter(pk__in=file_ids).values(
+                "id", "data", "content_type"
+            )
+        }
+        logo = files.get(letterhead["logo_id"])
+        if logo is not None:
+            frame.logo, frame.logo_type = bytes(logo["data"]), logo["content_type"]
+        template = files.get(letterhead["docx_id"])
+        if template is not None:
+            frame.template = bytes(template["data"])
+    return frame, letterhead["closing_title"]
 
 
 def _figures(theme_ids, start, end, known, plans, *, from_year=None, only=None):

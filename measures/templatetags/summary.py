@@ -9,9 +9,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def letter_html(summary, top=2):
-    """Render the letter with its title as an <h`top`> heading."""
-    return render_letter_html(summary, top=int(top))
+def letter_html(summary, top=2, frame=False):
+    """Render the letter with its title as an <h`top`> heading (with `frame`: in its frame,
+    with footnotes at their references, for the PDF)."""
+    return render_letter_html(summary, top=int(top), frame=bool(frame))
 
 
 @register.simple_tag

@@ -26,7 +26,8 @@ COORDINATORS_ONLY = gettext_lazy("Only coordinators can save and send progress l
 
 def letter_list(request):
     letters = ProgressLetter.objects.select_related("sent_by")
-    return render(request, "measures/letter_list.html", {"letters": letters})
+    context = {"letters": letters, "is_coordinator": is_coordinator(request.user)}
+    return render(request, "measures/letter_list.html", context)
 
 
 def _corrections_text(letter, user):

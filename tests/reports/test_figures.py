@@ -293,8 +293,8 @@ def test_the_figures_need_the_same_queries_however_many_indicators_values_and_ca
     # 1 previous letter, 2 measures, 3 themes, 4 plans, 5 action lines, 6 organisations,
     # 7 their former names, 8 progress updates, 9 events, 10 links to documents (no measure:
     # neither the links between measures nor the documents are read), 11 indicators, 12 their
-    # yearly values, 13 their categories' order, 14 commitments
-    with django_assert_num_queries(14):
+    # yearly values, 13 their categories' order, 14 commitments, 15 the letterhead in use
+    with django_assert_num_queries(15):
         summary = build_summary(START, END)
     assert len(summary.figure_tables) == count
     assert len(summary.figure_tables[0].rows) == (count + 1) * (count // 2 + 2)
@@ -460,7 +460,7 @@ def test_markdown_tables_parse_with_the_columns_and_categories(summary):
 
 def test_word_tables_fit_the_page_and_show_categories_marks_and_charts(summary):
     document = Document(io.BytesIO(render_docx(summary)))
-    cases = document.tables[0]
+    cases = document.tables[1]  # after the frame's addressee and references
 
     widths = [int(col.get(qn("w:w"))) for col in cases._tbl.tblGrid.iter(qn("w:gridCol"))]
     assert sum(widths) <= 16 * 567  # twips in the 16 cm of text of A4 with 2,5 cm margins

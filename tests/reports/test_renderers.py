@@ -83,7 +83,10 @@ def test_word_has_real_numbered_headings_per_theme_and_action_line(summary):
     document = Document(io.BytesIO(render_docx(summary)))
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name != "Normal"]
 
-    assert ("Title", "Voortgang aanpak kinderpornografie en kindersekstoerisme") in headings
+    # The title is the frame's subject ("Betreft"), not a heading of its own.
+    assert "Betreft\tVoortgang aanpak kinderpornografie en kindersekstoerisme" in [
+        p.text for p in document.paragraphs
+    ]
     assert ("Heading 1", "1. Kinderpornografie") in headings
     assert ("Heading 1", "2. Kindersekstoerisme") in headings
     assert ("Heading 2", "2.1 Preventie") in headings
@@ -94,13 +97,14 @@ def test_word_has_real_numbered_headings_per_theme_and_action_line(summary):
 
 def test_word_tables_repeat_their_header_row_and_show_dutch_numbers(summary):
     document = Document(io.BytesIO(render_docx(summary)))
-    table = document.tables[0]
+    frame, table, second = document.tables[:3]  # the frame's addressee and references first
 
+    assert frame.rows[0]._tr.trPr is None  # the frame has no header row
     header = table.rows[0]._tr.trPr.find(qn("w:tblHeader"))
     assert header is not None and header.get(qn("w:val")) == "true"
     assert [c.text for c in table.rows[0].cells][:3] == ["Jaar", "Streven", "Gerealiseerd"]
     assert [c.text for c in table.rows[-1].cells] == ["2014", "594", "560", "-34", "94,3 %"]
-    assert [c.text for c in document.tables[1].rows[-1].cells][2] == "30,8 %"
+    assert [c.text for c in second.rows[-1].cells][2] == "30,8 %"
 
 
 def test_word_puts_each_figure_tables_chart_under_it_with_alt_text(summary):
@@ -154,7 +158,7 @@ def test_word_is_a_dutch_letter_with_date_notes_and_closing(summary):
     text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
 
     assert 'w:lang w:val="nl-NL"' in styles_xml
-    assert "Den Haag, 1 juni 2015" in text
+    assert "Datum\t1 juni 2015" in text
     assert "vorige voortgangsbrief van 4 september 2014" in text
     assert "De Minister van Veiligheid en Justitie,\nG.A. van der Steur" in text
     assert document_xml.count("<w:footnoteReference ") == 4
@@ -240,7 +244,7 @@ def test_pdf_has_the_headings_figures_and_commitments(summary):
         "Verdachten aangeleverd bij het OM",
         "30,8 %",
         "94,3 %",
-        "Den Haag, 1 juni 2015",
+        "Datum 1 juni 2015",
         "Toezeggingen en moties",
         "Kamerstuk 31 015, nr. 93.",
         "G.A. van der Steur",

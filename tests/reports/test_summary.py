@@ -379,7 +379,8 @@ def test_the_builder_needs_the_same_number_of_queries_for_3_and_30_measures(
     # updates dated in the period, 9 events dated in the period, 10 links between
     # measures, 11 links to documents (the documents linked: none here, so no query),
     # 12 indicators, 13 their yearly values, 14 the order of their categories,
-    # 15 commitments with the letters that answered them
+    # 15 commitments with the letters that answered them (the letterhead in use: not read
+    # without a letter)
     with django_assert_num_queries(15):
         summary = build_summary(START, END)
     assert len(summary.measures) == count

@@ -180,8 +180,8 @@ def test_the_page_needs_the_same_number_of_queries_for_3_and_30_measures(
     # documents are not read), 19 indicators, 20 indicator values, 21 the order of their
     # categories, 22 commitments with the letters that answered them; 23 the sent letters
     # whose corrections the page offers; 24 the draft letters of the period (whose text the
-    # coordinator may write)
-    with django_assert_num_queries(24):
+    # coordinator may write); 25 the letterhead in use
+    with django_assert_num_queries(25):
         response = client.get(URL, PERIOD)
     assert response.status_code == 200
     summary = response.context["summary"]

@@ -168,15 +168,51 @@ def commitment_answer(commitment):
     return text + "."
 
 
+def signatory(summary):
+    """Return (the signatory's title as the closing writes it, "De Minister van …,", or "";
+    the name, or "")."""
+    title = clean(summary.signed_title).strip()
+    return (f"{title}," if title else ""), clean(summary.signed_by).strip()
+
+
 def closing(summary):
     """Return the closing lines (title, name), or [] when the letter names no signatory."""
-    if not summary.signed_by and not summary.signed_title:
-        return []
-    return [
-        line
-        for line in (summary.signed_title and f"{summary.signed_title},", summary.signed_by)
-        if line
-    ]
+    return [line for line in signatory(summary) if line]
+
+
+def lines(text):
+    """Return user text of several lines (an address) as its non-empty lines joined by LF."""
+    return "\n".join(line.strip() for line in clean(text).splitlines() if line.strip())
+
+
+def frame_fields(summary):
+    """Return the letter's frame as the placeholders of a Word template name its parts
+    (`docx_frame.PLACEHOLDERS`), every value cleaned of characters no document may hold."""
+    frame = summary.frame
+    title, name = signatory(summary)
+    return {
+        "afzender": clean(frame.department),
+        "afzender_adres": lines(frame.sender_address),
+        "adres": lines(frame.addressee),
+        "datum": date_nl(letter_date(summary)),
+        "betreft": clean(letter_title(summary)),
+        "ons_kenmerk": clean(frame.our_reference),
+        "uw_kenmerk": clean(frame.your_reference),
+        "bijlagen": clean(frame.enclosures),
+        "functie": title,
+        "ondertekenaar": name,
+    }
+
+
+# The labels of the reference column, in the order the frame shows them (Word's neutral frame
+# writes its own, in measures/docx_frame.py, for a department to change).
+REFERENCE_LABELS = (
+    ("datum", "Datum"),
+    ("betreft", "Betreft"),
+    ("ons_kenmerk", "Ons kenmerk"),
+    ("uw_kenmerk", "Uw kenmerk"),
+    ("bijlagen", "Bijlage(n)"),
+)
 
 
 CORRECTIONS_HEADING = "Aanvullingen en correcties op eerdere brieven"

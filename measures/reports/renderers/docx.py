@@ -1,12 +1,17 @@
 """The summary as a Word letter (python-docx), with the little OXML python-docx has no API for:
 the document language, repeating table header rows, cell shading and real footnotes (a
-footnotes part of our own, since python-docx has no footnote API)."""
+footnotes part of our own, since python-docx has no footnote API).
 
+The frame around the text (letterhead, addressee, reference column, closing, page numbers) is a
+Word template filled with docxtpl (`measures/docx_frame.py`): the department's own when one is
+uploaded, the tracker's neutral one otherwise; the body is written where its {{ brieftekst }}
+paragraph was."""
+
+import datetime
 import io
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.image import image as docx_image
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -16,9 +21,10 @@ from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.shape import CT_Inline
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 from docx.text import paragraph as docx_paragraph
 
+from ...docx_frame import add_missing_styles, default_template, render_template
 from ...formatting import date_nl
 from ..charts import svg_png, table_chart_svg
 from ..collector import collector_paused
@@ -32,7 +38,6 @@ from . import (
     chart_alt_text,
     chart_title,
     clean,
-    closing,
     commitment_answer,
     commitment_heading,
     commitment_made,
@@ -42,19 +47,18 @@ from . import (
     figure_cells,
     figure_headers,
     figure_lines,
+    frame_fields,
     has_news,
-    letter_title,
+    letter_date,
     link_sentence,
     no_progress_line,
     opening,
     paragraphs,
-    place_and_date,
     quiet_line,
     status_line,
 )
 
 LANGUAGE = "nl-NL"
-DARK_BLUE = RGBColor(0x15, 0x42, 0x73)
 # Within the 16 cm of text of an A4 page with 2,5 cm margins; a table with categories has a
 # wider first column for their names.
 COLUMN_WIDTHS = (Cm(2.0), Cm(3.2), Cm(3.6), Cm(2.4), Cm(2.8))
@@ -68,7 +72,17 @@ def _set_language(document):
     """Mark every run as Dutch (docDefaults) so Word checks the spelling in Dutch."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    if defaults is None:  # a department's template may have none
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -76,18 +90,6 @@ def _set_language(document):
     for attribute in ("w:val", "w:eastAsia", "w:bidi"):
         lang.set(qn(attribute), LANGUAGE)
     document.core_properties.language = LANGUAGE
-
-
-def _style(document):
-    normal = document.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(11)
-    normal.paragraph_format.space_after = Pt(6)
-    for name, size in (("Title", 20), ("Heading 1", 15), ("Heading 2", 13), ("Heading 3", 11)):
-        style = document.styles[name]
-        style.font.size = Pt(size)
-        style.font.color.rgb = DARK_BLUE
-    _set_language(document)
 
 
 def _remember_style_ids(document):
@@ -203,10 +205,11 @@ class Blocks:
     all again and `add_picture` numbers its shape by reading every id in the document: each is
     linear in the length of the letter, which made a long letter quadratic."""
 
-    def __init__(self, document):
+    def __init__(self, document, before=None):
         self.document = document
         self._body = document._body
-        self._end = document.element.body.sectPr
+        # Everything goes before `before` (the frame's body placeholder) or at the body's end.
+        self._end = before if before is not None else document.element.body.sectPr
         self._width = document._block_width
         self._next_shape_id = document.part.next_id
         self._images = None  # the document's image parts by the SHA-1 of their bytes
@@ -288,9 +291,9 @@ class FootnotesPart(XmlPart):
     """word/footnotes.xml, whose notes are added as XML strings and parsed at once when the
     document is saved."""
 
-    def __init__(self, package):
-        uri = PackURI("/word/footnotes.xml")
-        super().__init__(uri, CT.WML_FOOTNOTES, parse_xml(FOOTNOTES_XML), package)
+    def __init__(self, package, partname=None, element=None):
+        uri = partname or PackURI("/word/footnotes.xml")
+        super().__init__(uri, CT.WML_FOOTNOTES, element or parse_xml(FOOTNOTES_XML), package)
         self.pending = []
 
     @property
@@ -301,12 +304,25 @@ class FootnotesPart(XmlPart):
 
 
 class Footnotes:
-    """The document's footnotes part; Word numbers the notes itself, in order of reference."""
+    """The document's footnotes part; Word numbers the notes itself, in order of reference. A
+    template's own footnotes part (Word adds one to many documents) is taken over, its notes
+    kept."""
 
     def __init__(self, document):
-        self.part = FootnotesPart(document.part.package)
-        document.part.relate_to(self.part, RT.FOOTNOTES)
+        package = document.part.package
+        existing = next(
+            (rel for rel in document.part.rels.values() if rel.reltype == RT.FOOTNOTES), None
+        )
+        self.part = FootnotesPart(package)
         self.next_id = 1
+        if existing is None:
+            document.part.relate_to(self.part, RT.FOOTNOTES)
+            return
+        old = existing.target_part
+        self.part = FootnotesPart(package, partname=old.partname, element=parse_xml(old.blob))
+        existing._target = self.part
+        ids = [int(note.get(qn("w:id"))) for note in self.part.element.iter(qn("w:footnote"))]
+        self.next_id = max([0, *ids]) + 1
 
     def add(self, paragraph, text):
         """Add a footnote with `text` and its reference mark at the end of `paragraph`."""
@@ -410,13 +426,35 @@ def _figure_chart(blocks, table):
         doc_pr.set("title", chart_title(table))
 
 
+def _properties(document, summary):
+    """Set the document's properties from the letter, not python-docx's ("python-docx",
+    created in 2013): its title and subject, the department as author, its date."""
+    properties = document.core_properties
+    fields = frame_fields(summary)
+    day = letter_date(summary)
+    moment = datetime.datetime(day.year, day.month, day.day, 9, tzinfo=datetime.UTC)
+    properties.title = fields["betreft"][:255]
+    properties.subject = f"Voortgangsbrief over de periode van {summary.period_text}"[:255]
+    properties.author = properties.last_modified_by = fields["afzender"][:255]
+    properties.comments = properties.keywords = properties.category = ""
+    properties.identifier = fields["ons_kenmerk"][:255]
+    properties.created = properties.modified = moment
+    properties.last_printed = moment
+    properties.revision = 1
+
+
 @collector_paused
 def render_docx(summary):
-    """Return the summary as the bytes of a .docx letter."""
-    document = Document()
-    _style(document)
+    """Return the summary as the bytes of a .docx letter: its frame from the department's
+    template (or the neutral one), the body where the template's {{ brieftekst }} was."""
+    frame = summary.frame
+    template = frame.template or default_template(frame.logo)
+    document, marker = render_template(template, frame_fields(summary))
+    add_missing_styles(document)
+    _set_language(document)
+    _properties(document, summary)
     _remember_style_ids(document)
-    blocks = Blocks(document)
+    blocks = Blocks(document, before=marker)
     footnotes = Footnotes(document)
     note_texts = {note.number: note.text for note in summary.notes}
 
@@ -424,10 +462,6 @@ def render_docx(summary):
         if number:
             footnotes.add(paragraph, note_texts[number])
 
-    title = letter_title(summary)
-    document.core_properties.title = clean(title)
-    blocks.paragraph(clean(title), style="Title")
-    blocks.paragraph(place_and_date(summary))
     text, note = opening(summary)
     if summary.opening_passage:
         reference = footnotes.reference(note_texts[note]) if note else ""
@@ -514,15 +548,8 @@ def render_docx(summary):
     if summary.closing_passage:
         blocks.xml(passage_xml(blocks, summary.closing_passage))
 
-    lines = closing(summary)
-    if lines:
-        blocks.paragraph()
-        para = blocks.paragraph()
-        for i, line in enumerate(lines):
-            if i:
-                para.add_run().add_break()
-            para.add_run(clean(line))
-
+    if marker is not None:
+        marker.getparent().remove(marker)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -6,6 +6,10 @@ six seconds of the summary page at 10,000 measures). Every piece of user text go
 `escape` (the standard library's, which Django's wraps: the same entities, without the lazy-string
 check on every call); the markup is the same for the page and the PDF, only the heading levels
 differ.
+
+For the PDF (`frame=True`) the letter stands in its frame (letterhead, addressee, reference
+column, closing with room to sign) and each footnote is written at its reference, for WeasyPrint
+to set at the foot of that page (`float: footnote`); the page keeps its list of notes.
 """
 
 from html import escape
@@ -31,6 +35,7 @@ from . import (
     figure_cells,
     figure_headers,
     figure_lines,
+    frame_fields,
     has_news,
     letter_title,
     link_sentence,
@@ -40,11 +45,15 @@ from . import (
     period_text,
     place_and_date,
     quiet_line,
+    signatory,
     status_line,
 )
 
+# The address the PDF's logo is fetched from (pdf.py serves the letterhead's logo there).
+LOGO_URL = "letterhead/logo"
 
-def _note_ref(number):
+
+def _link_ref(number):
     if not number:
         return ""
     return f'<sup class="note-ref"><a href="#note-{number}">{number}</a></sup>'
@@ -63,14 +72,15 @@ def runs_html(runs):
     return "".join(out)
 
 
-def _passage(out, passage, place, note=None):
+def _passage(out, passage, place, note=None, note_ref=None):
     """Append the coordinator's text `passage` (its blocks); the reference to footnote `note`
-    after its first paragraph or list item."""
+    (written by `note_ref`: a link, or in the PDF the note itself) after its first paragraph or
+    list item."""
     if passage is None:
         return
     out.append(f'<div class="letter-passage" data-place="{escape(place)}">')
     for i, block in enumerate(passage.blocks):
-        ref = _note_ref(note) if i == 0 else ""
+        ref = (note_ref or _note_ref)(note) if i == 0 else ""
         if block.is_list:
             tag = "ul" if block.kind == BULLETS else "ol"
             items = [
@@ -83,7 +93,65 @@ def _passage(out, passage, place, note=None):
     out.append("</div>")
 
 
-def _measure(out, measure, h4):
+def _inline_ref(texts):
+    """Return a function writing footnote `number` at its reference (the PDF's notes)."""
+
+    def note(number):
+        if not number:
+            return ""
+        return f'<span class="footnote">{escape(texts[number])}</span>'
+
+    return note
+
+
+_note_ref = _link_ref  # the page's notes: a link to the list at the end
+
+
+def _lines_html(text):
+    return "<br>".join(escape(line) for line in text.split("\n"))
+
+
+def _frame_html(summary, top):
+    """Return the letterhead, the addressee with the reference column, and the date and
+    subject (the letter's title as its heading) of a letter in its frame."""
+    fields = frame_fields(summary)
+    logo = (
+        f'<img class="logo" src="{LOGO_URL}" alt="Logo {escape(fields["afzender"])}">'
+        if summary.frame.logo
+        else ""
+    )
+    wordmark = f'<p class="wordmark">{escape(fields["afzender"])}</p>' if fields["afzender"] else ""
+    references = "".join(
+        f"<dt>{label}</dt><dd>{escape(fields[key])}</dd>"
+        for key, label in (
+            ("ons_kenmerk", "Ons kenmerk"),
+            ("uw_kenmerk", "Uw kenmerk"),
+            ("bijlagen", "Bijlage(n)"),
+        )
+        if fields[key]
+    )
+    sender = ""
+    if fields["afzender"] or fields["afzender_adres"]:
+        sender = (
+            f'<p class="sender"><strong>{escape(fields["afzender"])}</strong><br>'
+            f"{_lines_html(fields['afzender_adres'])}</p>"
+        )
+    return [
+        f'<header class="letterhead">{logo}{wordmark}</header>' if logo or wordmark else "",
+        '<div class="letter-frame">',
+        f'<p class="addressee">{_lines_html(fields["adres"])}</p>',
+        f'<aside class="reference">{sender}<dl>{references}</dl></aside>',
+        "</div>",
+        '<div class="date-subject">',
+        f'<p><span class="label">Datum</span>{escape(fields["datum"])}</p>',
+        f'<div class="subject"><span class="label">Betreft</span>'
+        f'<h{top} id="letter-title" class="letter-title">{escape(fields["betreft"])}</h{top}>'
+        "</div>",
+        "</div>",
+    ]
+
+
+def _measure(out, measure, h4, _note_ref=_note_ref):
     title = f"{measure.code} {measure.title}" if measure.code else measure.title
     refs = "".join(_note_ref(number) for number in measure.notes)
     out.append('<div class="letter-measure">')
@@ -143,7 +211,7 @@ def _figure_table(out, table):
     out.append("</div>")
 
 
-def _commitment(out, commitment, h3):
+def _commitment(out, commitment, h3, _note_ref=_note_ref):
     refs = "".join(_note_ref(number) for number in commitment.notes)
     heading = escape(commitment_heading(commitment)) + refs
     out.append('<div class="letter-commitment">')
@@ -158,18 +226,24 @@ def _commitment(out, commitment, h3):
 
 
 @collector_paused
-def render_letter_html(summary, top=2):
+def render_letter_html(summary, top=2, *, frame=False):
     """Return the letter as an HTML <article> (safe), its title an <h`top`> and the themes,
-    action lines and measures the three levels below it."""
+    action lines and measures the three levels below it. With `frame` (the PDF): in its frame,
+    each footnote at its reference."""
     h2, h3, h4 = top + 1, top + 2, top + 3
+    _note_ref = _inline_ref({n.number: n.text for n in summary.notes}) if frame else _link_ref
     text, note = opening(summary)
-    out = [
-        '<article class="summary-letter" lang="nl" aria-labelledby="letter-title">',
-        f'<h{top} id="letter-title" class="letter-title">{escape(letter_title(summary))}</h{top}>',
-        f'<p class="letter-date">{escape(place_and_date(summary))}</p>',
-    ]
+    out = ['<article class="summary-letter" lang="nl" aria-labelledby="letter-title">']
+    if frame:
+        out.extend(_frame_html(summary, top))
+    else:
+        out.append(
+            f'<h{top} id="letter-title" class="letter-title">'
+            f"{escape(letter_title(summary))}</h{top}>"
+        )
+        out.append(f'<p class="letter-date">{escape(place_and_date(summary))}</p>')
     if summary.opening_passage:
-        _passage(out, summary.opening_passage, "opening", note)
+        _passage(out, summary.opening_passage, "opening", note, _note_ref)
     else:
         out.append(
             f"<p>{escape(text)}{_note_ref(note)}{'.' if summary.previous_letter else ''}</p>"
@@ -183,7 +257,7 @@ def render_letter_html(summary, top=2):
             _passage(out, line.plan_passage, "plan")
             _passage(out, line.passage, "action_line")
             for measure in line.reported:
-                _measure(out, measure, h4)
+                _measure(out, measure, h4, _note_ref)
             if line.quiet:
                 out.append(f'<p class="letter-quiet">{escape(quiet_line(line.quiet))}</p>')
         for table in theme.figures:
@@ -200,7 +274,7 @@ def render_letter_html(summary, top=2):
         out.append('<section class="letter-commitments">')
         out.append(f'<h{h2} class="h4">{number}. {COMMITMENTS_HEADING}</h{h2}>')
         for commitment in summary.commitments:
-            _commitment(out, commitment, h3)
+            _commitment(out, commitment, h3, _note_ref)
         out.append("</section>")
     section = corrections_section(summary)
     if section:
@@ -214,10 +288,15 @@ def render_letter_html(summary, top=2):
             out.append("</ul>")
         out.append("</section>")
     _passage(out, summary.closing_passage, "closing")
-    lines = closing(summary)
-    if lines:
+    if frame:
+        title, name = signatory(summary)
+        out.append('<div class="letter-closing">')
+        out.append(f"<p>{escape(title)}</p>" if title else "")
+        out.append(f'<p class="signature">{escape(name)}</p>' if name else "")
+        out.append("</div>")
+    elif lines := closing(summary):
         out.append(f'<p class="letter-closing">{"<br>".join(escape(line) for line in lines)}</p>')
-    if summary.notes:
+    if summary.notes and not frame:
         out.append('<section class="letter-notes" aria-labelledby="notes-heading">')
         out.append(f'<h{h2} id="notes-heading" class="h5">Noten</h{h2}>')
         out.append('<ol class="small">')

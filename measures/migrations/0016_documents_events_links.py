@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0014_figures"),
+        ("measures", "0015_letter_frame"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
