@@ -10,9 +10,9 @@ STAMP := $(VENV)/.installed
 # Development defaults for the commands that serve or seed; production sets its own environment.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: install seed run test lint migrations-check pytest fuzz bench clean chromium messages loadtest
+.PHONY: install seed run test lint migrations-check pytest fuzz bench clean chromium libreoffice messages loadtest
 
-install: $(STAMP) node_modules/.installed locale/nl/LC_MESSAGES/django.mo chromium
+install: $(STAMP) node_modules/.installed locale/nl/LC_MESSAGES/django.mo chromium libreoffice
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ chromium:
 	@command -v chromium >/dev/null || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The Word letters are opened the way a reader would: converted by Debian's LibreOffice (Writer
+# without a display) and poppler's pdftotext in the tests.
+libreoffice:
+	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null || { \
+	  echo "Installing Debian's LibreOffice Writer and poppler-utils for the Word tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libreoffice-writer-nogui poppler-utils >/dev/null; }
 
 seed: install
 	$(DEV_ENV) $(MANAGE) migrate --noinput -v 0
