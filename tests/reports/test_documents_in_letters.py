@@ -267,7 +267,7 @@ def test_documents_events_and_links_keep_the_builder_flat(
             date=datetime.date(2015, 1, 5),
         )
     # As in test_summary.py's count, with the documents linked now read (one query more).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         summary = build_summary(START, END)
     assert sum(len(m.events) for m in summary.measures) == count
     assert len(summary.notes) >= count

@@ -379,9 +379,9 @@ def test_the_builder_needs_the_same_number_of_queries_for_3_and_30_measures(
     # updates dated in the period, 9 events dated in the period, 10 links between
     # measures, 11 links to documents (the documents linked: none here, so no query),
     # 12 indicators, 13 their yearly values, 14 the order of their categories,
-    # 15 commitments with the letters that answered them (the letterhead in use: not read
-    # without a letter)
-    with django_assert_num_queries(15):
+    # 15 commitments with the letters that answered them, 16 the letterhead in use (its files:
+    # none here)
+    with django_assert_num_queries(16):
         summary = build_summary(START, END)
     assert len(summary.measures) == count
     assert all(len(m.updates) == 1 for m in summary.measures)
@@ -406,11 +406,11 @@ def test_the_corrections_to_a_letter_need_the_same_number_of_queries_for_3_and_3
     value.save()
     Commitment.objects.create(title="Later vastgelegd", text="Iets", due_date=END)
     # Touched: 1 measures, 2 updates, 3 values, 4 commitments; then the builder twice, on the
-    # touched objects only: as sent (15 queries, 4 more for names the history had not recorded
+    # touched objects only: as sent (16 queries, 4 more for names the history had not recorded
     # by then, 2 fewer as the indicator, created today, had no record then and neither its
-    # values nor its categories are read) and as known now (15); 1 the touched measures still
+    # values nor its categories are read) and as known now (16); 1 the touched measures still
     # in the period now
-    with django_assert_num_queries(37):
+    with django_assert_num_queries(39):
         found = corrections(letter)
     assert len(found.statuses) == Measure.objects.count()
     assert len(found.progress) == Measure.objects.count()
