@@ -101,7 +101,24 @@ def _inline_ref(texts):
             return ""
         return f'<span class="footnote">{escape(texts[number])}</span>'
 
+    def notes(numbers):
+        # One call for a heading that cites several: WeasyPrint moves a second note of a
+        # heading at a page's foot to the next page.
+        numbers = [n for n in numbers if n]
+        if not numbers:
+            return ""
+        return f'<span class="footnote">{escape(" ".join(texts[n] for n in numbers))}</span>'
+
+    note.many = notes
     return note
+
+
+def _note_refs(numbers, note_ref):
+    """Return the references to footnotes `numbers` at one place: each its own call on the
+    page, one call for them together in the PDF."""
+    if hasattr(note_ref, "many"):
+        return note_ref.many(numbers)
+    return "".join(note_ref(number) for number in numbers)
 
 
 _note_ref = _link_ref  # the page's notes: a link to the list at the end
@@ -153,7 +170,7 @@ def _frame_html(summary, top):
 
 def _measure(out, measure, h4, _note_ref=_note_ref):
     title = f"{measure.code} {measure.title}" if measure.code else measure.title
-    refs = "".join(_note_ref(number) for number in measure.notes)
+    refs = _note_refs(measure.notes, _note_ref)
     out.append('<div class="letter-measure">')
     out.append(f'<h{h4} class="h6 fw-bold">{escape(title)}{refs}</h{h4}>')
     out.append(f'<p class="status-line"><em>{escape(status_line(measure))}</em></p>')
@@ -212,7 +229,7 @@ def _figure_table(out, table):
 
 
 def _commitment(out, commitment, h3, _note_ref=_note_ref):
-    refs = "".join(_note_ref(number) for number in commitment.notes)
+    refs = _note_refs(commitment.notes, _note_ref)
     heading = escape(commitment_heading(commitment)) + refs
     out.append('<div class="letter-commitment">')
     out.append(f'<h{h3} class="h6 fw-bold">{heading}</h{h3}>')
