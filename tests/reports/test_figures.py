@@ -373,7 +373,9 @@ def test_the_indicator_form_takes_a_base_year_target_the_dutch_way(kp):
 
     refused = IndicatorForm({**data, "name": "Ander", "base_value": ""})
     assert not refused.is_valid()
-    assert refused.errors["base_value"] == ["A base year needs its value, and a value its year."]
+    assert refused.errors["base_value"] == [
+        "Een basisjaar heeft een basiswaarde nodig, en een basiswaarde een basisjaar."
+    ]
 
 
 def test_the_letter_form_refuses_figures_from_after_the_period(db):
@@ -387,7 +389,7 @@ def test_the_letter_form_refuses_figures_from_after_the_period(db):
     form = LetterForm(data)
     assert not form.is_valid()
     assert form.errors["figures_from_year"] == [
-        "The figures cannot start after the last year the letter reports on (2015)."
+        "De cijfers kunnen niet beginnen na het laatste jaar waarover de brief rapporteert (2015)."
     ]
     assert not ProgressLetter.objects.exists()
     assert LetterForm({**data, "figures_from_year": "2010"}).is_valid()
