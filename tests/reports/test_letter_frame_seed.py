@@ -197,3 +197,22 @@ def test_each_footnote_of_the_pdf_is_on_the_page_of_its_reference(pdf, summary):
 def test_the_pdf_keeps_the_web_pages_notes_list_out(pdf):
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Noten" not in text.split()
+
+
+def test_the_letters_charts_are_in_word_and_in_the_pdf(summary, docx, pdf):
+    """One chart under each figure table with yearly totals, in both files: Word's pictures and
+    the PDF's tagged figures (each with its text alternative), drawn on the page."""
+    from tests.reports.test_figures import structure_elements
+
+    charted = [table for table in summary.figure_tables if table.totals]
+    assert len(charted) >= 2  # the letter of 1 June 2015 reports several series
+    body = etree.fromstring(parts(docx)["word/document.xml"])
+    pictures = list(body.iter(qn("wp:docPr")))
+    assert len(pictures) == len(charted)
+    assert all(picture.get("descr") for picture in pictures)
+
+    reader = PdfReader(io.BytesIO(pdf))
+    figures = structure_elements(reader, "/Figure")
+    assert len(figures) == len(charted)
+    for table, figure in zip(charted, figures, strict=True):
+        assert table.title in figure["/Alt"]
