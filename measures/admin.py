@@ -282,6 +282,9 @@ class DocumentLinkInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["measure", "plan", "commitment", "letter"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
 
 @admin.register(models.Document)
 class DocumentAdmin(VersionedAdmin):
@@ -295,12 +298,18 @@ class DocumentAdmin(VersionedAdmin):
     readonly_fields = ["file"]
     inlines = [DocumentLinkInline]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
 
 @admin.register(models.DocumentLink)
 class DocumentLinkAdmin(SimpleHistoryAdmin):
     list_display = ["document", "measure", "plan", "commitment", "letter"]
     list_select_related = ["document", "measure", "plan", "commitment", "letter"]
     autocomplete_fields = ["document", "measure", "plan", "commitment", "letter"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
 
 @admin.register(models.OrganisationName)
@@ -317,12 +326,18 @@ class MeasureEventAdmin(VersionedAdmin):
     autocomplete_fields = ["measure"]
     search_fields = ["text"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
 
 @admin.register(models.MeasureLink)
 class MeasureLinkAdmin(SimpleHistoryAdmin):
     list_display = ["source", "kind", "target"]
     list_select_related = ["source", "target"]
     autocomplete_fields = ["source", "target"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
 
 class IndicatorValueInline(ListedInline, admin.TabularInline):

@@ -11,7 +11,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from .commitments import Commitment
 from .files import StoredFile
 from .history import history
 from .letters import ProgressLetter
-from .measures import Measure, readable_updates
+from .measures import Measure, readable_measures, readable_updates
 from .plans import Plan
 from .reference import Organisation, Visibility, not_in_future
 
@@ -47,7 +47,21 @@ web_address = URLValidator(
 )
 
 
+def _readable_measure_ids(user):
+    return readable_measures(Measure.objects.all(), user).values("pk")
+
+
 class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the documents `user` may see: those linked to no measure, or to at least one
+        measure `user` may read (`readable_measures`). A document linked only to confidential
+        measures is as confidential as they are: its title would tell what they are about."""
+        if user is None:
+            return self
+        to_measures = DocumentLink.objects.filter(document=OuterRef("pk"), measure__isnull=False)
+        readable = to_measures.filter(measure__in=_readable_measure_ids(user))
+        return self.filter(~Exists(to_measures) | Exists(readable))
+
     def search(self, text):
         """Return documents whose title, dossier, number or issuing organisation contain every
         word of `text`."""
@@ -185,6 +199,18 @@ def kamerstuk_reference(kind, dossier, number):
 LINK_TARGETS = ("measure", "plan", "commitment", "letter")
 
 
+class DocumentLinkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the links `user` may see: of a document `user` may see, and to no measure or
+        to one `user` may read."""
+        if user is None:
+            return self
+        return self.filter(
+            Q(measure__isnull=True) | Q(measure__in=_readable_measure_ids(user)),
+            document__in=Document.objects.visible_to(user).values("pk"),
+        )
+
+
 class DocumentLink(models.Model):
     """A document linked to one measure, plan, commitment or letter."""
 
@@ -224,6 +250,7 @@ class DocumentLink(models.Model):
         related_name="document_links",
     )
 
+    objects = DocumentLinkQuerySet.as_manager()
     history = history()
 
     class Meta:
@@ -331,6 +358,15 @@ class MeasureEvent(Versioned):
             raise ValidationError({"text": _("Say what happened.")})
 
 
+class MeasureLinkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the links between two measures `user` may both read."""
+        if user is None:
+            return self
+        readable = _readable_measure_ids(user)
+        return self.filter(source__in=readable, target__in=readable)
+
+
 class MeasureLink(models.Model):
     """One measure continues, replaces or was split from another."""
 
@@ -345,6 +381,7 @@ class MeasureLink(models.Model):
     )
     kind = models.CharField(_("relation"), max_length=20, choices=MeasureLinkKind.choices)
 
+    objects = MeasureLinkQuerySet.as_manager()
     history = history()
 
     class Meta:

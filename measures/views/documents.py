@@ -29,7 +29,7 @@ KEEP_DOCUMENTS = gettext_lazy("add or change documents")
 
 def document_list(request):
     filters = DocumentFilterForm(request.GET or None)
-    documents = Document.objects.for_list()
+    documents = Document.objects.visible_to(request.user).for_list()
     if filters.is_valid():
         if filters.cleaned_data["kind"]:
             documents = documents.filter(kind=filters.cleaned_data["kind"])
@@ -55,7 +55,10 @@ def document_detail(request, pk):
         Prefetch("measure", queryset=readable)
     )
     document = get_object_or_404(
-        Document.objects.for_list().prefetch_related(Prefetch("links", queryset=links)), pk=pk
+        Document.objects.visible_to(request.user)
+        .for_list()
+        .prefetch_related(Prefetch("links", queryset=links)),
+        pk=pk,
     )
     linked = {"measure": [], "plan": [], "commitment": [], "letter": []}
     for link in document.links.all():
@@ -70,8 +73,10 @@ def document_detail(request, pk):
 
 
 def document_file(request, pk):
-    """The document's file, for whoever may read the register (every signed-in user)."""
-    document = get_object_or_404(Document.objects.select_related("file"), pk=pk)
+    """The document's file, for whoever may see the document (`DocumentQuerySet.visible_to`)."""
+    document = get_object_or_404(
+        Document.objects.visible_to(request.user).select_related("file"), pk=pk
+    )
     if document.file is None:
         return redirect(document)
     return file_response(document.file)

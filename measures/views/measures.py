@@ -198,16 +198,12 @@ def measure_detail(request, pk):
             ),
             Prefetch(
                 "links",
-                queryset=MeasureLink.objects.filter(
-                    target__in=Measure.objects.visible_to(request.user)
-                ).select_related("target"),
+                queryset=MeasureLink.objects.visible_to(request.user).select_related("target"),
                 to_attr="visible_links",
             ),
             Prefetch(
                 "linked_from",
-                queryset=MeasureLink.objects.filter(
-                    source__in=Measure.objects.visible_to(request.user)
-                ).select_related("source"),
+                queryset=MeasureLink.objects.visible_to(request.user).select_related("source"),
                 to_attr="visible_linked_from",
             ),
         ),

@@ -16,6 +16,8 @@ from measures.models import (
 )
 from tests.factories import make_measure
 
+pytestmark = pytest.mark.usefixtures("english")  # the English source strings (conftest)
+
 
 @pytest.fixture
 def toolkit(measure):

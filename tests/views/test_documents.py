@@ -11,6 +11,7 @@ from measures.models import (
     Document,
     DocumentKind,
     DocumentLink,
+    FileKind,
     MeasureEvent,
     MeasureLink,
     MeasureLinkKind,
@@ -152,9 +153,10 @@ def test_the_list_and_a_document_page_need_the_same_queries_for_3_and_30(
     for i in range(count):
         report(alice, title=f"Rapport {i}", file=stored, links={"measure": measures})
     client.force_login(vera)
-    # session, user, groups (who may add), the count of the page, the documents with their
+    # session, user, groups (who may add), the reader's organisation (which documents the
+    # reader may see: readable_measures), the count of the page, the documents with their
     # organisation and file
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("measures:documents"))
     assert len(response.context["page"].object_list) == min(count, 25)
     document = Document.objects.first()
@@ -276,3 +278,53 @@ def test_a_measure_cannot_be_linked_to_itself_through_the_form(client, alice, me
     assert response.status_code == 200
     assert response.context["form"].errors["target"]
     assert not MeasureLink.objects.exists()
+
+
+def test_a_document_linked_only_to_confidential_measures_is_as_hidden_as_they_are(
+    client, alice, bob, carol, vera, measure
+):
+    """The attack: a viewer or another organisation guessing document numbers, searching the
+    register or fetching the file learns nothing of a confidential measure's paper."""
+    secret = make_measure(
+        like=measure, owner=measure.owner, title="Geheim", visibility=Visibility.CONFIDENTIAL
+    )
+    hidden = report(alice, title="Rapport over de geheime operatie", links={"measure": [secret]})
+    hidden.file = StoredFile.from_upload(SimpleUploadedFile("r.pdf", PDF), [FileKind.PDF])
+    hidden.file.save()
+    hidden.save_change(by=alice)
+    shown = report(alice, title="Openbaar rapport", links={"measure": [measure, secret]})
+    unlinked = report(alice, title="Wetsvoorstel zonder maatregel")
+    for reader, sees in ((vera, False), (carol, False), (bob, True), (alice, True)):
+        client.force_login(reader)
+        listing = client.get(reverse("measures:documents"), {"q": "rapport"}).content
+        assert ("geheime operatie" in listing.decode()) is sees, reader
+        assert "Openbaar rapport" in listing.decode()
+        detail = client.get(reverse("measures:document_detail", args=[hidden.pk]))
+        assert detail.status_code == (200 if sees else 404), reader
+        file = client.get(reverse("measures:document_file", args=[hidden.pk]))
+        assert file.status_code == (200 if sees else 404), reader
+        for document in (shown, unlinked):
+            assert client.get(document.get_absolute_url()).status_code == 200
+
+
+def test_the_admin_shows_events_and_links_of_confidential_measures_only_to_their_readers(
+    client, alice, bob, carol, measure
+):
+    secret = make_measure(
+        like=measure, owner=measure.owner, title="Geheim", visibility=Visibility.CONFIDENTIAL
+    )
+    MeasureEvent(measure=secret, date=datetime.date(2015, 1, 1), text="Aanhouding X").save_change(
+        by=alice
+    )
+    MeasureLink(source=secret, target=measure, kind=MeasureLinkKind.CONTINUES).record(by=alice)
+    report(alice, title="Rapport", links={"measure": [secret]})
+    carol.is_staff = True
+    carol.save()
+    for reader, sees in ((carol, False), (alice, True)):
+        client.force_login(reader)
+        events = client.get("/admin/measures/measureevent/").content.decode()
+        assert ("Geheim" in events) is sees, reader
+        links = client.get("/admin/measures/measurelink/").content.decode()
+        assert ("Geheim" in links) is sees, reader
+        documents = client.get("/admin/measures/document/").content.decode()
+        assert ("Rapport" in documents) is sees, reader
