@@ -55,7 +55,15 @@ LOGO_HEIGHT = Cm(2.2)
 SMALL = Pt(7.5)
 
 # Styles the body writer uses; a department template without them gets the neutral ones.
-BODY_STYLES = ("Heading 1", "Heading 2", "Heading 3", "Caption", "Table Grid", "List Bullet")
+BODY_STYLES = (
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "Caption",
+    "Table Grid",
+    "List Bullet",
+    "List Number",
+)
 
 
 def jinja_env():

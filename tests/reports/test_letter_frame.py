@@ -277,3 +277,36 @@ def test_the_pdfs_html_writes_notes_at_their_references_and_the_page_keeps_its_l
     assert "<script>" not in printed
     assert f'<li id="note-1">{note}</li>' in page and "footnote" not in page
     assert "wordmark" not in page and "Ons kenmerk" not in page
+
+
+def test_a_template_without_list_styles_still_numbers_the_coordinators_lists(letter_data, alice):
+    """A template made in Word rarely holds the list styles: the letter still has its bullets
+    and a numbered list counting from 1 (numbering of our own), and no error at download."""
+    from measures.models import ChangeReason, LetterPassage
+
+    template = Document(io.BytesIO(department_template(delete_heading=False)))
+    for name in ("List Bullet", "List Number"):
+        element = template.styles[name].element
+        element.getparent().remove(element)
+    buffer = io.BytesIO()
+    template.save(buffer)
+    letterhead(alice, docx=stored(buffer.getvalue(), "sjabloon.docx", FileKind.DOCX))
+    passage = LetterPassage.for_key(letter_data["letter"], "assessment")
+    passage.text = "Ik ben tevreden over:\n- de politie;\n- het OM.\n\n1. eerst dit;\n2. dan dat."
+    passage.save_change(by=alice, reason=ChangeReason.WORDS)
+
+    document = Document(io.BytesIO(render_docx(letter_summary(letter_data["letter"]))))
+    items = [p for p in document.paragraphs if p.text in {"de politie;", "het OM.", "eerst dit;"}]
+    assert len(items) == 3
+    numbering = document.part.numbering_part.element
+    formats = []
+    for item in items:
+        num_id = item._p.pPr.numPr.numId.val
+        abstract = numbering.num_having_numId(num_id).abstractNumId.val
+        found = [
+            a
+            for a in numbering.iter(qn("w:abstractNum"))
+            if a.get(qn("w:abstractNumId")) == str(abstract)
+        ]
+        formats.append(found[0].find(f"{qn('w:lvl')}/{qn('w:numFmt')}").get(qn("w:val")))
+    assert formats == ["bullet", "bullet", "decimal"]

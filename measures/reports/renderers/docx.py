@@ -170,14 +170,13 @@ def passage_xml(blocks, passage, reference=""):
     XML) after the first paragraph or list item."""
     if passage is None:
         return []
-    styles = {BULLETS: blocks.style_id("List Bullet")}
     out = []
     for i, block in enumerate(passage.blocks):
         style, num_id = None, None
         if block.kind == BULLETS:
-            style = styles[BULLETS]
+            style, num_id = blocks.style_id("List Bullet"), blocks.list_numbering(BULLETS)
         elif block.is_list:  # numbered: each list counts from 1
-            style, num_id = blocks.style_id("List Number"), blocks.restarted_numbering()
+            style, num_id = blocks.style_id("List Number"), blocks.list_numbering(block.kind)
         for j, line in enumerate(block.lines):
             note = reference if i == 0 and j == 0 else ""
             out.append(paragraph_xml(runs_docx_xml(line) + note, style, num_id))
@@ -213,20 +212,45 @@ class Blocks:
         self._width = document._block_width
         self._next_shape_id = document.part.next_id
         self._images = None  # the document's image parts by the SHA-1 of their bytes
+        self._lists = None  # {list kind: [abstract numbering id, shared instance id]}
 
     def _append(self, element):
         self._end.addprevious(element)
         return element
 
-    def restarted_numbering(self, style_name="List Number"):
-        """Return the id of a new numbering instance of the list style `style_name` that starts
-        again at 1: without one, every numbered list in the document continues the one before
-        (python-docx has no API to restart a list)."""
+    def list_numbering(self, kind):
+        """Return the id of the numbering a list of `kind` (BULLETS, or numbered) is written
+        with: one shared instance for bullets, a new one for each numbered list so it counts
+        from 1 (python-docx has no API to restart a list). The definitions are our own, added
+        to the document's numbering part, so a department's template needs no list styles of
+        its own (copied styles lose their numbering)."""
+        if self._lists is None:
+            self._lists = {}
         numbering = self.document.part.numbering_part.element
-        style = self.document.styles[style_name].element
-        abstract = numbering.num_having_numId(style.pPr.numPr.numId.val).abstractNumId.val
-        num = numbering.add_num(abstract)
-        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        if kind not in self._lists:
+            ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.iter(qn("w:abstractNum"))]
+            abstract_id = max(ids, default=-1) + 1
+            fmt, text = ("bullet", "\u2022") if kind == BULLETS else ("decimal", "%1.")
+            abstract = parse_xml(
+                f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+                '<w:multiLevelType w:val="singleLevel"/><w:lvl w:ilvl="0">'
+                f'<w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+                '<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr>'
+                "</w:lvl></w:abstractNum>"
+            )
+            first_num = numbering.find(qn("w:num"))  # every abstractNum comes before the nums
+            if first_num is not None:
+                first_num.addprevious(abstract)
+            else:
+                numbering.append(abstract)
+            self._lists[kind] = [abstract_id, None]
+        abstract_id, shared = self._lists[kind]
+        if kind == BULLETS and shared is not None:
+            return shared
+        num = numbering.add_num(abstract_id)
+        if kind != BULLETS:
+            num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        self._lists[kind][1] = num.numId
         return num.numId
 
     def style_id(self, name):
@@ -539,10 +563,10 @@ def render_docx(summary):
     if section:
         number, letters = section
         body = [heading(f"{number}. {CORRECTIONS_HEADING}", 1)]
-        bullet = blocks.style_id("List Bullet")
+        bullet, bullets = blocks.style_id("List Bullet"), blocks.list_numbering(BULLETS)
         for intro, items in letters:
             body.append(plain(intro))
-            body.extend(paragraph_xml(run_xml(item), bullet) for item in items)
+            body.extend(paragraph_xml(run_xml(item), bullet, bullets) for item in items)
         blocks.xml(body)
 
     if summary.closing_passage:
