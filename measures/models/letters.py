@@ -168,6 +168,46 @@ class ProgressLetter(Versioned):
                 "The figures cannot start after the last year the letter reports on (%(year)s)."
             )
             raise ValidationError({"figures_from_year": message % {"year": last_day.year}})
+        self._keep_sent_content()
+
+    # What a sent letter published: fixed once it is sent (its parliamentary paper number may
+    # still be corrected). The builder reads these from the letter itself.
+    SENT_CONTENT = (
+        "date",
+        "kind",
+        "title",
+        "period_start",
+        "period_end",
+        "signed_by",
+        "signed_title",
+        "addressee",
+        "our_reference",
+        "your_reference",
+        "enclosures",
+        "figures_from_year",
+    )
+
+    def _keep_sent_content(self):
+        """Refuse a change to what a sent letter published (in the tracker and the admin)."""
+        if self.pk is None:
+            return
+        stored = (
+            ProgressLetter.objects.filter(pk=self.pk, status=LetterStatus.SENT)
+            .values(*self.SENT_CONTENT)
+            .first()
+        )
+        if stored is None:
+            return
+        changed = [name for name in self.SENT_CONTENT if getattr(self, name) != stored[name]]
+        if changed:
+            raise ValidationError(
+                {
+                    name: _(
+                        "This letter has been sent: what it published can no longer be changed."
+                    )
+                    for name in changed
+                }
+            )
 
     @staticmethod
     def period_after(last, today):

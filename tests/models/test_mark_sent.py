@@ -40,3 +40,24 @@ def test_a_day_before_the_letter_or_in_the_future_is_refused_on_the_day(letter, 
     assert list(refused.value.error_dict) == ["sent_on"]
     letter.refresh_from_db()
     assert not letter.is_sent and letter.history.count() == 1
+
+
+def test_what_a_sent_letter_published_can_no_longer_be_changed(db, alice):
+    """Its Word and PDF read the letter's own fields: changing them after sending would change
+    the letter as sent. The parliamentary paper number may still be corrected."""
+    letter = ProgressLetter.objects.create(
+        date=datetime.date(2015, 6, 1), title="Voortgangsbrief", addressee="De Voorzitter"
+    )
+    letter.addressee = "Een ander"  # a draft may change
+    letter.save_change(by=alice)
+    letter.mark_sent(by=alice, kamerstuk="31 015, nr. 112")
+    for field, value in (("addressee", "Nog een ander"), ("our_reference", "X"), ("title", "Y")):
+        letter.refresh_from_db()
+        setattr(letter, field, value)
+        with pytest.raises(ValidationError) as refused:
+            letter.save_change(by=alice)
+        assert field in refused.value.message_dict
+    letter.refresh_from_db()
+    assert (letter.addressee, letter.title) == ("Een ander", "Voortgangsbrief")
+    letter.kamerstuk = "31 015, nr. 113"
+    letter.save_change(by=alice)
