@@ -44,16 +44,25 @@ CONTENT_TYPES = {
 }
 
 
+# A Word package unpacks to at most this much: a letter template or a report is a few MB; a small
+# file that unpacks to gigabytes (a zip bomb) is refused before anything reads it.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
 def _is_docx(data):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            names = set(package.namelist())
+            members = package.infolist()
     except (zipfile.BadZipFile, ValueError):
         return False
+    if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+        return False
+    names = {member.filename for member in members}
     return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
-def _is_image(data):
+def is_image(data):
+    """Whether `data` opens as a PNG or JPEG image."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -67,7 +76,7 @@ def _is_image(data):
 CHECKS = {
     FileKind.DOCX: _is_docx,
     FileKind.PDF: lambda data: data.startswith(b"%PDF-"),
-    FileKind.IMAGE: _is_image,
+    FileKind.IMAGE: is_image,
 }
 
 

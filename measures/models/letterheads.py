@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..docx_frame import check_template
 from ..locking import Versioned
-from .files import StoredFile
+from .files import StoredFile, is_image
 from .history import history
 
 
@@ -94,6 +94,8 @@ class LetterTemplate(Versioned):
     def clean(self):
         self.department = self.department.strip()
         self.closing_title = self.closing_title.strip().rstrip(",").rstrip()
+        if self.logo is not None and not is_image(bytes(self.logo.data)):
+            raise ValidationError({"logo": _("The logo must be a PNG or JPEG image.")})
         if self.docx is not None:
             try:
                 check_template(bytes(self.docx.data))

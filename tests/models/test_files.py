@@ -93,3 +93,16 @@ def test_the_response_is_a_download_of_its_own_type_never_sniffed():
     )
     assert response.content == b"%PDF-1"
     assert file_response(stored, inline=True)["Content-Disposition"].startswith("inline;")
+
+
+def test_a_word_package_that_unpacks_to_too_much_is_refused():
+    """A zip bomb: a small file whose parts claim gigabytes is refused before anything reads
+    them."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", b"\0" * (201 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 1024 * 1024
+    with pytest.raises(ValidationError) as refused:
+        StoredFile.from_upload(SimpleUploadedFile("bom.docx", buffer.getvalue()), ["docx"])
+    assert refused.value.code == "unreadable"

@@ -310,3 +310,12 @@ def test_a_template_without_list_styles_still_numbers_the_coordinators_lists(let
         ]
         formats.append(found[0].find(f"{qn('w:lvl')}/{qn('w:numFmt')}").get(qn("w:val")))
     assert formats == ["bullet", "bullet", "decimal"]
+
+
+def test_the_letterhead_takes_only_an_image_as_its_logo(alice):
+    """The admin chooses the logo among the stored files: a PDF is refused with a message."""
+    pdf = stored(b"%PDF-1.4 a report", "rapport.pdf", FileKind.PDF)
+    with pytest.raises(ValidationError) as refused:
+        letterhead(alice, logo=pdf)
+    assert "logo" in refused.value.message_dict
+    assert not LetterTemplate.objects.exists()
