@@ -4,7 +4,6 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models as db_models
-from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -430,10 +429,7 @@ class LetterPassageAdmin(VersionedAdmin):
 
     def get_queryset(self, request):
         # A passage replacing a measure's paragraph is as confidential as the measure.
-        visible = models.Measure.objects.visible_to(request.user).values("pk")
-        return (
-            super().get_queryset(request).filter(Q(measure__isnull=True) | Q(measure__in=visible))
-        )
+        return models.readable_passages(super().get_queryset(request), request.user)
 
 
 @admin.register(models.LetterTemplate)

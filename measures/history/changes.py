@@ -35,6 +35,7 @@ from ..models import (
     ProgressLetter,
     ProgressUpdate,
     end_of_day,
+    readable_passages,
 )
 
 # Bookkeeping fields that change on every save and say nothing to a reader.
@@ -332,9 +333,7 @@ def readable_records(model, queryset, user):
     if model in (Measure, ProgressUpdate):
         return queryset.visible_to(user)
     if model is LetterPassage:
-        # A passage replacing a measure's paragraph is as readable as the measure is now.
-        visible = Measure.objects.visible_to(user).values("pk")
-        return queryset.filter(Q(measure_id__isnull=True) | Q(measure_id__in=visible))
+        return readable_passages(queryset, user)
     return queryset
 
 

@@ -32,6 +32,7 @@ from .letters import (
     ProgressLetter,
     ProgressLetterQuerySet,
     passage_key,
+    readable_passages,
 )
 from .measures import (
     HistoricalMeasureQuerySet,
@@ -118,6 +119,7 @@ __all__ = [
     "ProgressLetter",
     "LetterPassage",
     "passage_key",
+    "readable_passages",
     "Plan",
     "ActionLine",
     "MeasureQuerySet",

@@ -329,6 +329,18 @@ def _target_matches_place():
 PASSAGE_TAKEN = _("This letter already has a text at this place.")
 
 
+def readable_passages(records, user):
+    """Return the letter texts (rows or history records) among `records` that `user` may read:
+    a text replacing a measure's paragraph is as readable as the measure is now
+    (`readable_measures`); the others are the letter's own."""
+    from .measures import Measure, readable_measures  # measures imports this module
+
+    if user is None:
+        return records
+    visible = readable_measures(Measure.objects.all(), user).values("pk")
+    return records.filter(Q(measure_id__isnull=True) | Q(measure_id__in=visible))
+
+
 class LetterPassage(Versioned):
     """The coordinator's own text at one place of a letter: its opening, a paragraph before a
     theme, plan or action line, a measure's paragraph replaced for this letter only, the
